@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: MIT */
+#include "import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "register.h"
+
+struct event_ref {
+    int64_t id, unit_id;
+    int32_t started, ended;
+};
+
+struct importer {
+    struct store *st;
+    const struct plugin_info *p;
+    int64_t source_id;
+    char *source_key;
+    struct cc_error *err;
+
+    sqlite3_stmt *ins[3], *sel[3], *upd_full[3], *upd_seen[3];
+    sqlite3_stmt *ins_unit;
+    struct unit_resolver units;
+
+    struct strmap events;   /* canonical event key -> index in evs */
+    struct event_ref *evs;
+    size_t nevs, capevs;
+
+    bool has_scope;
+    int64_t *scope_units;
+    size_t nscope_units;
+    int32_t scope_from, scope_to;
+
+    long counts[3];         /* events, assessments, recommendations */
+    long n_new, n_updated, n_unchanged;
+    struct sbuf digest;
+};
+
+enum { T_EVENT, T_ASSESSMENT, T_RECOMMENDATION };
+static const char *const table_names[3] = { "events", "assessments", "recommendations" };
+
+/* ---------------------------------------------------------------- statements */
+
+/* Column lists per table; the first six columns are the same for all three. */
+static const char *const ins_sql[3] = {
+    "INSERT INTO events(plugin, identity, identity_version, digest, source_id, source_row,"
+    " body, kind, unit_id, started, ended, published, title, reference, cases_sampled,"
+    " staff_hours) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    " ON CONFLICT(plugin, identity) DO NOTHING",
+    "INSERT INTO assessments(plugin, identity, identity_version, digest, source_id, source_row,"
+    " body, event_id, unit_id, framework, code, strand, case_ref, period_start, period_end,"
+    " observed_at, rating, value, target, cases_applicable, cases_sufficient, text)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+    " ON CONFLICT(plugin, identity) DO NOTHING",
+    "INSERT INTO recommendations(plugin, identity, identity_version, digest, source_id,"
+    " source_row, body, event_id, unit_id, framework, code, text, owner, due, status,"
+    " status_date) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    " ON CONFLICT(plugin, identity) DO NOTHING",
+};
+
+static const char *const upd_full_sql[3] = {
+    "UPDATE events SET identity_version=?3, digest=?4, source_id=?5, source_row=?6, body=?7,"
+    " kind=?8, unit_id=?9, started=?10, ended=?11, published=?12, title=?13, reference=?14,"
+    " cases_sampled=?15, staff_hours=?16, retired_by=NULL, revision=revision+1"
+    " WHERE plugin=?1 AND identity=?2",
+    "UPDATE assessments SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
+    " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
+    " period_start=?14, period_end=?15, observed_at=?16, rating=?17, value=?18, target=?19,"
+    " cases_applicable=?20, cases_sufficient=?21, text=?22, retired_by=NULL,"
+    " revision=revision+1 WHERE plugin=?1 AND identity=?2",
+    "UPDATE recommendations SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
+    " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
+    " status=?15, status_date=?16, retired_by=NULL, revision=revision+1"
+    " WHERE plugin=?1 AND identity=?2",
+};
+
+static int prepare_all(struct importer *im)
+{
+    char sql[512];
+    int rc = CC_OK;
+
+    for (int t = 0; t < 3 && rc == CC_OK; t++) {
+        rc = store_prepare(im->st, &im->ins[t], ins_sql[t], im->err);
+        if (rc == CC_OK)
+            rc = store_prepare(im->st, &im->upd_full[t], upd_full_sql[t], im->err);
+        snprintf(sql, sizeof sql,
+                 "SELECT id, digest, source_id, source_row FROM %s WHERE plugin=?1 AND identity=?2",
+                 table_names[t]);
+        if (rc == CC_OK)
+            rc = store_prepare(im->st, &im->sel[t], sql, im->err);
+        /* An unchanged record only moves to the new version of its source. */
+        snprintf(sql, sizeof sql,
+                 "UPDATE %s SET source_id=?3, source_row=?4, identity_version=?5,"
+                 " retired_by=NULL WHERE id=?1 AND ?2 IS NOT NULL",
+                 table_names[t]);
+        if (rc == CC_OK)
+            rc = store_prepare(im->st, &im->upd_seen[t], sql, im->err);
+    }
+    return rc;
+}
+
+static void finalize_all(struct importer *im)
+{
+    for (int t = 0; t < 3; t++) {
+        sqlite3_finalize(im->ins[t]);
+        sqlite3_finalize(im->sel[t]);
+        sqlite3_finalize(im->upd_full[t]);
+        sqlite3_finalize(im->upd_seen[t]);
+    }
+}
+
+/* ---------------------------------------------------------------- binding helpers */
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_date(sqlite3_stmt *s, int i, int32_t d)
+{
+    char buf[DATE_FORMAT_SIZE];
+
+    if (d == CLAIM_NO_DATE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    date_format(d, buf);
+    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_count(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v < 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, v);
+}
+
+/* The digest covers every stored field except provenance, so a record that
+ * only moved to a new file version counts as unchanged. */
+static void digest_add(struct sbuf *b, const char *v)
+{
+    sbuf_adds(b, v ? v : "\x01");
+    sbuf_addc(b, '\x1f');
+}
+
+static void digest_add_num(struct sbuf *b, long long v)
+{
+    sbuf_printf(b, "%lld\x1f", v);
+}
+
+static int64_t digest_of(struct sbuf *b)
+{
+    return (int64_t)cc_hash64(b->s, b->len);
+}
+
+/* Binds the columns common to every table: ?1..?7. */
+static void bind_common(struct importer *im, sqlite3_stmt *s, const char *key, int64_t digest,
+                        const char *row)
+{
+    sqlite3_bind_text(s, 1, im->p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, im->p->identity_version);
+    sqlite3_bind_int64(s, 4, digest);
+    sqlite3_bind_int64(s, 5, im->source_id);
+    sqlite3_bind_text(s, 6, row, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, im->p->body, -1, SQLITE_STATIC);
+}
+
+static int step_done(struct importer *im, sqlite3_stmt *s, struct cc_error *err)
+{
+    int rc = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return cc_fail(err, CC_EIO, "database: %s", sqlite3_errmsg(im->st->db));
+    return CC_OK;
+}
+
+/*
+ * Stores one record whose statement `ins` is already bound: inserts it, or
+ * when the identity exists, updates it (changed) or only re-links it to this
+ * source version (unchanged). Returns the row id.
+ */
+static int upsert(struct importer *im, int t, const char *key, int64_t digest, const char *row,
+                  sqlite3_stmt *full, int64_t *id, struct cc_error *err)
+{
+    sqlite3_stmt *ins = im->ins[t];
+    int rc = sqlite3_step(ins);
+
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE)
+        return cc_fail(err, CC_EIO, "database: %s", sqlite3_errmsg(im->st->db));
+    if (sqlite3_changes(im->st->db) == 1) {
+        *id = sqlite3_last_insert_rowid(im->st->db);
+        im->n_new++;
+        im->counts[t]++;
+        return CC_OK;
+    }
+    sqlite3_stmt *sel = im->sel[t];
+    sqlite3_bind_text(sel, 1, im->p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(sel, 2, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(sel) != SQLITE_ROW) {
+        sqlite3_reset(sel);
+        return cc_fail(err, CC_ESOFTWARE, "database: identity vanished during import");
+    }
+    *id = sqlite3_column_int64(sel, 0);
+    int64_t old_digest = sqlite3_column_int64(sel, 1);
+    int64_t old_source = sqlite3_column_int64(sel, 2);
+    if (old_source == im->source_id) {
+        char first[64];
+        snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
+        sqlite3_reset(sel);
+        return cc_fail(err, CC_EDATA, "key: '%s' was already used by a record at %s", key,
+                       first);
+    }
+    sqlite3_reset(sel);
+    if (old_digest != digest) {
+        im->n_updated++;
+        rc = step_done(im, full, err);
+    } else {
+        sqlite3_stmt *seen = im->upd_seen[t];
+        sqlite3_bind_int64(seen, 1, *id);
+        sqlite3_bind_int(seen, 2, 1);
+        sqlite3_bind_int64(seen, 3, im->source_id);
+        sqlite3_bind_text(seen, 4, row, -1, SQLITE_STATIC);
+        sqlite3_bind_int(seen, 5, im->p->identity_version);
+        im->n_unchanged++;
+        rc = step_done(im, seen, err);
+    }
+    im->counts[t]++;
+    return rc;
+}
+
+static void bind_both(sqlite3_stmt *a, sqlite3_stmt *b, void (*fn)(sqlite3_stmt *, int, const char *),
+                      int i, const char *v)
+{
+    fn(a, i, v);
+    fn(b, i, v);
+}
+
+/* ---------------------------------------------------------------- sink */
+
+static int resolve_unit(struct importer *im, const char *name, int64_t *id, struct cc_error *err)
+{
+    return unit_resolve(&im->units, name, id, err);
+}
+
+static struct event_ref *find_event(struct importer *im, const char *key, const char *field,
+                                    struct cc_error *err)
+{
+    int64_t i;
+
+    if (!strmap_get(&im->events, key, strlen(key), &i)) {
+        cc_fail(err, CC_EDATA, "%s: no event with key '%s' was emitted before this record",
+                field, key);
+        return NULL;
+    }
+    return &im->evs[i];
+}
+
+static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *err)
+{
+    struct importer *im = ctx;
+    int64_t unit_id, id;
+    char hours[32];
+    int rc = resolve_unit(im, e->unit, &unit_id, err);
+
+    if (rc)
+        return rc;
+    struct sbuf *d = &im->digest;
+    sbuf_reset(d);
+    digest_add(d, e->kind);
+    digest_add_num(d, unit_id);
+    digest_add_num(d, e->started);
+    digest_add_num(d, e->ended);
+    digest_add_num(d, e->published);
+    digest_add(d, e->title);
+    digest_add(d, e->reference);
+    digest_add_num(d, e->cases_sampled);
+    snprintf(hours, sizeof hours, "%.17g", e->staff_hours);
+    digest_add(d, hours);
+    int64_t digest = digest_of(d);
+
+    sqlite3_stmt *a = im->ins[T_EVENT], *b = im->upd_full[T_EVENT];
+    bind_common(im, a, e->key, digest, e->row);
+    bind_common(im, b, e->key, digest, e->row);
+    bind_both(a, b, bind_text, 8, e->kind);
+    sqlite3_bind_int64(a, 9, unit_id);
+    sqlite3_bind_int64(b, 9, unit_id);
+    bind_date(a, 10, e->started);
+    bind_date(b, 10, e->started);
+    bind_date(a, 11, e->ended);
+    bind_date(b, 11, e->ended);
+    bind_date(a, 12, e->published);
+    bind_date(b, 12, e->published);
+    bind_both(a, b, bind_text, 13, e->title);
+    bind_both(a, b, bind_text, 14, e->reference);
+    bind_count(a, 15, e->cases_sampled);
+    bind_count(b, 15, e->cases_sampled);
+    if (e->staff_hours >= 0) {
+        sqlite3_bind_double(a, 16, e->staff_hours);
+        sqlite3_bind_double(b, 16, e->staff_hours);
+    } else {
+        sqlite3_bind_null(a, 16);
+        sqlite3_bind_null(b, 16);
+    }
+    rc = upsert(im, T_EVENT, e->key, digest, e->row, b, &id, err);
+    sqlite3_clear_bindings(b);
+    if (rc)
+        return rc;
+    if (im->nevs == im->capevs) {
+        im->capevs = im->capevs ? im->capevs * 2 : 64;
+        im->evs = xrealloc(im->evs, im->capevs * sizeof *im->evs);
+    }
+    im->evs[im->nevs] = (struct event_ref){ id, unit_id, e->started, e->ended };
+    strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
+    im->nevs++;
+    return CC_OK;
+}
+
+static int sink_assessment(void *ctx, const struct claim_assessment *x, struct cc_error *err)
+{
+    struct importer *im = ctx;
+    struct event_ref *ev = find_event(im, x->event, "event", err);
+    int64_t unit_id, id;
+    int rc;
+
+    if (ev == NULL)
+        return CC_EDATA;
+    unit_id = ev->unit_id;
+    if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, err)) != CC_OK)
+        return rc;
+    int32_t ps = x->period_start != CLAIM_NO_DATE ? x->period_start : ev->started;
+    int32_t pe = x->period_end != CLAIM_NO_DATE ? x->period_end : ev->ended;
+    int32_t obs = x->observed != CLAIM_NO_DATE ? x->observed : ev->ended;
+
+    struct sbuf *d = &im->digest;
+    char num[64];
+    sbuf_reset(d);
+    digest_add_num(d, ev->id);
+    digest_add_num(d, unit_id);
+    digest_add(d, x->framework);
+    digest_add(d, x->code);
+    digest_add(d, x->strand);
+    digest_add(d, x->case_ref);
+    digest_add_num(d, ps);
+    digest_add_num(d, pe);
+    digest_add_num(d, obs);
+    digest_add(d, x->rating);
+    snprintf(num, sizeof num, "%d %.17g %d %.17g", x->has_value, x->value, x->has_target,
+             x->target);
+    digest_add(d, num);
+    digest_add_num(d, x->cases_applicable);
+    digest_add_num(d, x->cases_sufficient);
+    digest_add(d, x->text);
+    int64_t digest = digest_of(d);
+
+    sqlite3_stmt *a = im->ins[T_ASSESSMENT], *b = im->upd_full[T_ASSESSMENT];
+    sqlite3_stmt *both[2] = { a, b };
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *s = both[k];
+        bind_common(im, s, x->key, digest, x->row);
+        sqlite3_bind_int64(s, 8, ev->id);
+        sqlite3_bind_int64(s, 9, unit_id);
+        bind_text(s, 10, x->framework);
+        bind_text(s, 11, x->code);
+        bind_text(s, 12, x->strand);
+        bind_text(s, 13, x->case_ref);
+        bind_date(s, 14, ps);
+        bind_date(s, 15, pe);
+        bind_date(s, 16, obs);
+        bind_text(s, 17, x->rating);
+        if (x->has_value)
+            sqlite3_bind_double(s, 18, x->value);
+        else
+            sqlite3_bind_null(s, 18);
+        if (x->has_target)
+            sqlite3_bind_double(s, 19, x->target);
+        else
+            sqlite3_bind_null(s, 19);
+        bind_count(s, 20, x->cases_applicable);
+        bind_count(s, 21, x->cases_sufficient);
+        bind_text(s, 22, x->text);
+    }
+    rc = upsert(im, T_ASSESSMENT, x->key, digest, x->row, b, &id, err);
+    sqlite3_clear_bindings(b);
+    return rc;
+}
+
+static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
+                               struct cc_error *err)
+{
+    struct importer *im = ctx;
+    struct event_ref *ev = find_event(im, x->event, "event", err);
+    int64_t unit_id, id;
+    int rc;
+
+    if (ev == NULL)
+        return CC_EDATA;
+    unit_id = ev->unit_id;
+    if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, err)) != CC_OK)
+        return rc;
+    struct sbuf *d = &im->digest;
+    sbuf_reset(d);
+    digest_add_num(d, ev->id);
+    digest_add_num(d, unit_id);
+    digest_add(d, x->framework);
+    digest_add(d, x->code);
+    digest_add(d, x->text);
+    digest_add(d, x->owner);
+    digest_add_num(d, x->due);
+    digest_add(d, x->status);
+    digest_add_num(d, x->status_date);
+    int64_t digest = digest_of(d);
+
+    sqlite3_stmt *both[2] = { im->ins[T_RECOMMENDATION], im->upd_full[T_RECOMMENDATION] };
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *s = both[k];
+        bind_common(im, s, x->key, digest, x->row);
+        sqlite3_bind_int64(s, 8, ev->id);
+        sqlite3_bind_int64(s, 9, unit_id);
+        bind_text(s, 10, x->framework);
+        bind_text(s, 11, x->code);
+        bind_text(s, 12, x->text);
+        bind_text(s, 13, x->owner);
+        bind_date(s, 14, x->due);
+        bind_text(s, 15, x->status);
+        bind_date(s, 16, x->status_date);
+    }
+    rc = upsert(im, T_RECOMMENDATION, x->key, digest, x->row, both[1], &id, err);
+    sqlite3_clear_bindings(both[1]);
+    return rc;
+}
+
+static int sink_unit(void *ctx, const struct claim_unit *u, struct cc_error *err)
+{
+    struct importer *im = ctx;
+    char origin[32];
+
+    snprintf(origin, sizeof origin, "source:%lld", (long long)im->source_id);
+    return unit_declare(&im->units, u->code, u->name, u->type, u->parent, origin, err);
+}
+
+static int sink_scope(void *ctx, const struct claim_scope *s, struct cc_error *err)
+{
+    struct importer *im = ctx;
+
+    if (im->has_scope)
+        return cc_fail(err, CC_EDATA, "scope: declared twice for one source");
+    im->has_scope = true;
+    if (s->key) {
+        free(im->source_key);
+        im->source_key = xstrdup(s->key);
+    }
+    im->scope_from = s->from;
+    im->scope_to = s->to;
+    if (s->nunits) {
+        im->scope_units = xcalloc(s->nunits, sizeof *im->scope_units);
+        for (size_t i = 0; i < s->nunits; i++) {
+            int rc = resolve_unit(im, s->units[i], &im->scope_units[i], err);
+            if (rc)
+                return rc;
+        }
+        im->nscope_units = s->nunits;
+    }
+    return CC_OK;
+}
+
+/* ---------------------------------------------------------------- retirement */
+
+static int retire(struct importer *im, long *retired, struct cc_error *err)
+{
+    /* Records of earlier versions of this source that the new version no
+     * longer has are retired, but only inside the declared scope: absence
+     * elsewhere says nothing. */
+    static const char *const where_dates[3] = {
+        "(?4 IS NULL OR x.started >= ?4) AND (?5 IS NULL OR x.ended <= ?5)",
+        "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
+        "(?4 IS NULL OR (SELECT started FROM events WHERE id = x.event_id) >= ?4) AND "
+        "(?5 IS NULL OR (SELECT ended FROM events WHERE id = x.event_id) <= ?5)",
+    };
+    int rc = CC_OK;
+
+    *retired = 0;
+    if (!im->has_scope)
+        return CC_OK;
+    rc = store_exec(im->st,
+                    "CREATE TEMP TABLE IF NOT EXISTS scope_units(id INTEGER PRIMARY KEY);"
+                    "DELETE FROM temp.scope_units;",
+                    err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < im->nscope_units && rc == CC_OK; i++) {
+        sqlite3_stmt *s;
+        /* A unit in scope brings the units below it. */
+        rc = store_prepare(im->st, &s,
+                           "WITH RECURSIVE below(id) AS (SELECT ?1 UNION "
+                           "SELECT u.id FROM units u JOIN below b ON u.parent_id = b.id) "
+                           "INSERT OR IGNORE INTO temp.scope_units SELECT id FROM below",
+                           err);
+        if (rc)
+            break;
+        sqlite3_bind_int64(s, 1, im->scope_units[i]);
+        rc = step_done(im, s, err);
+        sqlite3_finalize(s);
+    }
+    for (int t = 2; t >= 0 && rc == CC_OK; t--) {
+        char sql[1024];
+        sqlite3_stmt *s;
+        snprintf(sql, sizeof sql,
+                 "UPDATE %s AS x SET retired_by = ?1 WHERE x.plugin = ?2 AND x.retired_by IS NULL"
+                 " AND x.source_id != ?1 AND x.source_id IN (SELECT id FROM sources"
+                 " WHERE plugin = ?2 AND source_key = ?3)"
+                 " AND (?6 = 0 OR x.unit_id IN (SELECT id FROM temp.scope_units)) AND %s",
+                 table_names[t], where_dates[t]);
+        rc = store_prepare(im->st, &s, sql, err);
+        if (rc)
+            break;
+        sqlite3_bind_int64(s, 1, im->source_id);
+        sqlite3_bind_text(s, 2, im->p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, im->source_key, -1, SQLITE_STATIC);
+        bind_date(s, 4, im->scope_from);
+        bind_date(s, 5, im->scope_to);
+        sqlite3_bind_int(s, 6, im->nscope_units > 0);
+        rc = step_done(im, s, err);
+        *retired += sqlite3_changes(im->st->db);
+        sqlite3_finalize(s);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the import */
+
+static int scope_json(struct importer *im, struct sbuf *out)
+{
+    char d[DATE_FORMAT_SIZE];
+
+    sbuf_reset(out);
+    if (!im->has_scope)
+        return 0;
+    sbuf_adds(out, "{\"key\":");
+    sbuf_add_json_string(out, im->source_key);
+    if (im->nscope_units) {
+        sbuf_adds(out, ",\"units\":[");
+        for (size_t i = 0; i < im->nscope_units; i++) {
+            const char *code = unit_code(&im->units, im->scope_units[i]);
+            if (i)
+                sbuf_addc(out, ',');
+            sbuf_add_json_string(out, code ? code : "?");
+        }
+        sbuf_addc(out, ']');
+    }
+    if (im->scope_from != CLAIM_NO_DATE) {
+        date_format(im->scope_from, d);
+        sbuf_printf(out, ",\"from\":\"%s\"", d);
+    }
+    if (im->scope_to != CLAIM_NO_DATE) {
+        date_format(im->scope_to, d);
+        sbuf_printf(out, ",\"to\":\"%s\"", d);
+    }
+    sbuf_addc(out, '}');
+    return 1;
+}
+
+static int finish_source(struct importer *im, const struct parse_stats *ps, long retired,
+                         struct import_result *res, struct cc_error *err)
+{
+    sqlite3_stmt *s;
+    struct sbuf reasons, scope;
+    int rc;
+
+    sbuf_init(&reasons);
+    sbuf_init(&scope);
+    /* Reasons sorted by text, so the stored JSON is deterministic. */
+    {
+        size_t n = 0, it = 0;
+        const char **keys = xcalloc(ps->skip_reasons.count + 1, sizeof *keys);
+        const char *k;
+        int64_t v;
+        while (strmap_next(&ps->skip_reasons, &it, &k, &v))
+            keys[n++] = k;
+        for (size_t i = 1; i < n; i++) {
+            for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+                const char *t = keys[j];
+                keys[j] = keys[j - 1];
+                keys[j - 1] = t;
+            }
+        }
+        sbuf_addc(&reasons, '{');
+        for (size_t i = 0; i < n; i++) {
+            int64_t c = 0;
+            strmap_get(&ps->skip_reasons, keys[i], strlen(keys[i]), &c);
+            if (i)
+                sbuf_addc(&reasons, ',');
+            sbuf_add_json_string(&reasons, keys[i]);
+            sbuf_printf(&reasons, ":%lld", (long long)c);
+        }
+        sbuf_addc(&reasons, '}');
+        free(keys);
+    }
+    int has_scope = scope_json(im, &scope);
+
+    rc = store_prepare(im->st, &s,
+                       "UPDATE sources SET source_key=?2, rows_read=?3, rows_emitted=?4,"
+                       " rows_skipped=?5, skipped_reasons=?6, records=?7, records_new=?8,"
+                       " records_updated=?9, records_unchanged=?10, records_retired=?11,"
+                       " scope=?12 WHERE id=?1",
+                       err);
+    if (rc == CC_OK) {
+        sqlite3_bind_int64(s, 1, im->source_id);
+        sqlite3_bind_text(s, 2, im->source_key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, ps->rows_read);
+        sqlite3_bind_int64(s, 4, ps->rows_emitted);
+        sqlite3_bind_int64(s, 5, ps->rows_skipped);
+        sqlite3_bind_text(s, 6, reasons.s, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 7, ps->records);
+        sqlite3_bind_int64(s, 8, im->n_new);
+        sqlite3_bind_int64(s, 9, im->n_updated);
+        sqlite3_bind_int64(s, 10, im->n_unchanged);
+        sqlite3_bind_int64(s, 11, retired);
+        bind_text(s, 12, has_scope ? scope.s : NULL);
+        rc = step_done(im, s, err);
+        sqlite3_finalize(s);
+    }
+    if (rc == CC_OK)
+        rc = store_prepare(im->st, &s,
+                           "UPDATE sources SET superseded_by=?1 WHERE plugin=?2 AND"
+                           " source_key=?3 AND id != ?1 AND superseded_by IS NULL",
+                           err);
+    if (rc == CC_OK) {
+        sqlite3_bind_int64(s, 1, im->source_id);
+        sqlite3_bind_text(s, 2, im->p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, im->source_key, -1, SQLITE_STATIC);
+        rc = step_done(im, s, err);
+        res->version = 1 + sqlite3_changes(im->st->db);
+        sqlite3_finalize(s);
+    }
+    if (rc == CC_OK && res->version > 1) {
+        sqlite3_stmt *c;
+        if (store_prepare(im->st, &c,
+                          "SELECT count(*) FROM sources WHERE plugin=?1 AND source_key=?2",
+                          err) == CC_OK) {
+            sqlite3_bind_text(c, 1, im->p->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(c, 2, im->source_key, -1, SQLITE_STATIC);
+            if (sqlite3_step(c) == SQLITE_ROW)
+                res->version = sqlite3_column_int(c, 0);
+            sqlite3_finalize(c);
+        }
+    }
+    sbuf_free(&reasons);
+    sbuf_free(&scope);
+    return rc;
+}
+
+static int existing_source(struct store *st, const char *plugin, const char *sha, int64_t *id)
+{
+    sqlite3_stmt *s;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM sources WHERE plugin=?1 AND sha256=?2", -1,
+                           &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, plugin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        found = 1;
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+static int insert_source(struct importer *im, const char *path, const char *sha,
+                         long long bytes, struct cc_error *err)
+{
+    sqlite3_stmt *s;
+    char now[21];
+    int rc = store_prepare(im->st, &s,
+                           "INSERT INTO sources(plugin, plugin_version, identity_version, body,"
+                           " source_key, path, sha256, bytes, imported_at)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                           err);
+
+    if (rc)
+        return rc;
+    cc_now_iso(now);
+    sqlite3_bind_text(s, 1, im->p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, im->p->version, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, im->p->identity_version);
+    sqlite3_bind_text(s, 4, im->p->body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, im->source_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 8, bytes);
+    sqlite3_bind_text(s, 9, now, -1, SQLITE_STATIC);
+    rc = step_done(im, s, err);
+    sqlite3_finalize(s);
+    im->source_id = sqlite3_last_insert_rowid(im->st->db);
+    return rc;
+}
+
+int import_file(struct store *st, struct plugin_registry *reg, const char *path,
+                const struct import_options *opt, struct import_result *res,
+                struct cc_error *err)
+{
+    struct importer im = { 0 };
+    struct parse_stats ps;
+    char sha[65];
+    long long bytes;
+    long retired = 0;
+    double t0 = cc_monotonic();
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    parse_stats_init(&ps);
+    rc = cc_sha256_file(path, sha, &bytes, err);
+    if (rc)
+        return rc;
+    if (opt->plugin) {
+        res->plugin = plugin_find(reg, opt->plugin);
+        if (res->plugin == NULL)
+            return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                           opt->plugin);
+    } else {
+        rc = plugin_choose(reg, path, &res->plugin, err);
+        if (rc)
+            return rc;
+    }
+    rc = store_begin_write(st, opt->wait_seconds, err);
+    if (rc)
+        return rc;
+    if (existing_source(st, res->plugin->name, sha, &res->source_id)) {
+        store_rollback(st);
+        res->outcome = IMPORT_UNCHANGED;
+        res->seconds = cc_monotonic() - t0;
+        return CC_OK;
+    }
+
+    im.st = st;
+    im.p = res->plugin;
+    im.err = err;
+    im.source_key = xstrdup(cc_basename(path));
+    im.scope_from = im.scope_to = CLAIM_NO_DATE;
+    strmap_init(&im.events);
+    sbuf_init(&im.digest);
+    unit_resolver_init(&im.units, st);
+
+    struct claim_sink sink = { &im, sink_event, sink_assessment, sink_recommendation, sink_unit,
+                               sink_scope };
+    rc = insert_source(&im, path, sha, bytes, err);
+    if (rc == CC_OK)
+        rc = prepare_all(&im);
+    if (rc == CC_OK)
+        rc = plugin_parse(reg, res->plugin, path, opt->progress, &sink, &ps, err);
+    if (rc == CC_OK)
+        rc = retire(&im, &retired, err);
+    if (rc == CC_OK)
+        rc = finish_source(&im, &ps, retired, res, err);
+    finalize_all(&im);
+    if (rc == CC_OK)
+        rc = store_commit(st, err);
+    else
+        store_rollback(st);
+
+    res->outcome = IMPORT_IMPORTED;
+    res->source_id = im.source_id;
+    res->rows_read = ps.rows_read;
+    res->rows_emitted = ps.rows_emitted;
+    res->rows_skipped = ps.rows_skipped;
+    res->records = ps.records;
+    res->records_new = im.n_new;
+    res->records_updated = im.n_updated;
+    res->records_unchanged = im.n_unchanged;
+    res->records_retired = retired;
+    res->events = im.counts[T_EVENT];
+    res->assessments = im.counts[T_ASSESSMENT];
+    res->recommendations = im.counts[T_RECOMMENDATION];
+    res->seconds = cc_monotonic() - t0;
+
+    parse_stats_free(&ps);
+    unit_resolver_free(&im.units);
+    strmap_free(&im.events);
+    sbuf_free(&im.digest);
+    free(im.evs);
+    free(im.scope_units);
+    free(im.source_key);
+    return rc;
+}

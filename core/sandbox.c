@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+#include "sandbox.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_MEMORY ((size_t)256 << 20)
+#define DEFAULT_MAX_INSTRUCTIONS 20000000000ULL
+/* The hook runs every HOOK_STEP VM instructions: cheap enough to be invisible. */
+#define HOOK_STEP 10000
+
+struct sandbox {
+    size_t used, peak, limit;
+    uint64_t instructions, max_instructions;
+    int tripped; /* 1 = instructions, 2 = memory */
+};
+
+/* The state's sandbox lives in the allocator's ud, reachable from any lua_State. */
+static struct sandbox *sandbox_of(lua_State *L)
+{
+    void *ud;
+
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct sandbox *sb = ud;
+    /* For a fresh block osize encodes a type, not a size: count it as 0. */
+    size_t old = ptr ? osize : 0;
+
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (nsize > old && (sb->tripped == 2 || sb->used - old + nsize > sb->limit)) {
+        sb->tripped = 2;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL)
+        return NULL;
+    sb->used = sb->used - old + nsize;
+    if (sb->used > sb->peak)
+        sb->peak = sb->used;
+    return p;
+}
+
+static void sandbox_hook(lua_State *L, lua_Debug *ar)
+{
+    struct sandbox *sb = sandbox_of(L);
+
+    (void)ar;
+    sb->instructions += HOOK_STEP;
+    if (sb->tripped == 1 || sb->instructions > sb->max_instructions) {
+        sb->tripped = 1;
+        /* Fire on every instruction from now on, so a pcall in the plugin
+         * cannot swallow the error and carry on. */
+        lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
+        luaL_error(L, "instruction limit exceeded (%llu instructions)",
+                   (unsigned long long)sb->max_instructions);
+    }
+}
+
+/* Names a plugin might reach for, with the reason they are not there. */
+static const char *const blocked[][2] = {
+    { "os", "the os library is not available to plugins" },
+    { "io", "the io library is not available to plugins: read the file through src" },
+    { "debug", "the debug library is not available to plugins" },
+    { "package", "package is not available to plugins" },
+    { "require", "require is not available to plugins" },
+    { "load", "load is not available to plugins" },
+    { "loadfile", "loadfile is not available to plugins" },
+    { "dofile", "dofile is not available to plugins" },
+    { "collectgarbage", "collectgarbage is not available to plugins" },
+    { "loadstring", "loadstring is not available to plugins" },
+};
+
+static int blocked_index(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+
+    if (name) {
+        for (size_t i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
+            if (strcmp(name, blocked[i][0]) == 0)
+                return luaL_error(L, "sandbox: %s", blocked[i][1]);
+        }
+    }
+    /* Anything else falls through to the shared globals (upvalue 1). */
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 1;
+}
+
+static int sandbox_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    struct sbuf b;
+
+    sbuf_init(&b);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (i > 1)
+            sbuf_addc(&b, '\t');
+        sbuf_addn(&b, s, len);
+        lua_pop(L, 1);
+    }
+    fprintf(stderr, "concord: plugin: %s\n", b.s ? b.s : "");
+    sbuf_free(&b);
+    return 0;
+}
+
+/* The metatable that strings share must not be changeable by a plugin. */
+static int string_meta_guard(lua_State *L)
+{
+    return luaL_error(L, "sandbox: the string metatable cannot be changed");
+}
+
+lua_State *sandbox_new(const struct sandbox_limits *limits)
+{
+    struct sandbox *sb = calloc(1, sizeof *sb);
+    lua_State *L;
+
+    if (sb == NULL)
+        return NULL;
+    sb->limit = limits && limits->max_memory ? limits->max_memory : DEFAULT_MAX_MEMORY;
+    sb->max_instructions =
+        limits && limits->max_instructions ? limits->max_instructions : DEFAULT_MAX_INSTRUCTIONS;
+    L = lua_newstate(sandbox_alloc, sb);
+    if (L == NULL) {
+        free(sb);
+        return NULL;
+    }
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_pop(L, 5);
+
+    lua_pushglobaltable(L);
+    for (size_t i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, blocked[i][0]);
+    }
+    lua_pushcfunction(L, sandbox_print);
+    lua_setfield(L, -2, "print");
+    /* string.dump makes bytecode, which nothing here can load anyway; drop it. */
+    lua_getfield(L, -1, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 2);
+
+    /* Protect the string metatable: "".__index is the string library. */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushcfunction(L, string_meta_guard);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushliteral(L, "string");
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+
+    lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, HOOK_STEP);
+    return L;
+}
+
+void sandbox_close(lua_State *L)
+{
+    if (L == NULL)
+        return;
+    struct sandbox *sb = sandbox_of(L);
+    lua_close(L);
+    free(sb);
+}
+
+uint64_t sandbox_instructions(lua_State *L)
+{
+    return sandbox_of(L)->instructions;
+}
+
+size_t sandbox_peak_memory(lua_State *L)
+{
+    return sandbox_of(L)->peak;
+}
+
+/* Pushes a fresh environment table for one chunk. */
+static void push_env(lua_State *L, int data_only)
+{
+    lua_newtable(L);                 /* env */
+    if (data_only)
+        return;
+    lua_newtable(L);                 /* env's metatable */
+    lua_pushglobaltable(L);
+    lua_pushcclosure(L, blocked_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "sandbox");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    struct sbuf b;
+    char chunk[8192];
+    size_t n;
+    int rc;
+
+    if (f == NULL)
+        return cc_fail(err, CC_ENOINPUT, "%s: cannot open: %m", path);
+    sbuf_init(&b);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sbuf_addn(&b, chunk, n);
+    if (ferror(f)) {
+        fclose(f);
+        sbuf_free(&b);
+        return cc_fail(err, CC_EIO, "%s: read error", path);
+    }
+    fclose(f);
+
+    char *chunkname = xmalloc(strlen(path) + 2);
+    chunkname[0] = '@';
+    strcpy(chunkname + 1, path);
+    /* Mode "t": a precompiled chunk is refused, as bytecode can break the VM. */
+    rc = luaL_loadbufferx(L, b.s ? b.s : "", b.len, chunkname, "t");
+    free(chunkname);
+    sbuf_free(&b);
+    if (rc != LUA_OK) {
+        rc = cc_fail(err, CC_EDATA, "%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return rc;
+    }
+    push_env(L, data_only);
+    if (lua_setupvalue(L, -2, 1) == NULL)
+        lua_pop(L, 1);
+    return CC_OK;
+}
+
+static int traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    /* Keep messages short: the plugin's own position is already in msg. */
+    lua_pushstring(L, msg);
+    return 1;
+}
+
+int sandbox_pcall(lua_State *L, int nargs, int nresults, struct cc_error *err)
+{
+    struct sandbox *sb = sandbox_of(L);
+    int base = lua_gettop(L) - nargs;
+    int rc;
+
+    if (!lua_checkstack(L, 8))
+        return cc_fail(err, CC_ESOFTWARE, "Lua stack exhausted");
+    lua_pushcfunction(L, traceback);
+    lua_insert(L, base);
+    rc = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    if (rc == LUA_OK)
+        return CC_OK;
+    if (sb->tripped == 2 || rc == LUA_ERRMEM) {
+        cc_fail(err, CC_EDATA, "memory limit exceeded (%zu MiB)", sb->limit >> 20);
+    } else if (sb->tripped == 1) {
+        cc_fail(err, CC_EDATA, "instruction limit exceeded (%llu instructions)",
+                (unsigned long long)sb->max_instructions);
+    } else {
+        const char *msg = lua_tostring(L, -1);
+        cc_fail(err, CC_EDATA, "%s", msg ? msg : "error without a message");
+    }
+    lua_pop(L, 1);
+    return err ? err->status : CC_EDATA;
+}
+
+int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err)
+{
+    int rc = sandbox_load_file(L, path, 1, err);
+
+    if (rc)
+        return rc;
+    rc = sandbox_pcall(L, 0, 1, err);
+    if (rc)
+        return rc;
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return cc_fail(err, CC_EDATA, "%s: must return a table", path);
+    }
+    return CC_OK;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sandboxed Lua 5.4 states for plugins, rules and data files: a capped
+ * allocator, an instruction budget, only base/string/table/math/utf8, and no
+ * way to load bytecode or reach the file system.
+ */
+#ifndef CONCORD_SANDBOX_H
+#define CONCORD_SANDBOX_H
+
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct sandbox_limits {
+    size_t max_memory;          /* bytes; 0 = default (256 MiB) */
+    uint64_t max_instructions;  /* 0 = default (20 billion) */
+};
+
+/** Creates a state with the sandbox's allocator, hook and libraries. NULL on OOM. */
+lua_State *sandbox_new(const struct sandbox_limits *limits);
+void sandbox_close(lua_State *L);
+
+/**
+ * Loads a Lua source file (text only: bytecode is refused) and pushes the
+ * chunk with a fresh environment whose reads fall through to the sandbox's
+ * globals. With data_only, the environment is empty: the file can only
+ * return a table.
+ */
+int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_error *err);
+
+/**
+ * lua_pcall with a traceback handler. On failure the message (with the
+ * reason a limit tripped, where one did) is left in err and the stack is
+ * restored; returns CC_EDATA for plugin errors, CC_ESOFTWARE for host bugs.
+ */
+int sandbox_pcall(lua_State *L, int nargs, int nresults, struct cc_error *err);
+
+/** Instructions and peak bytes used so far, for `--verbose` and benchmarks. */
+uint64_t sandbox_instructions(lua_State *L);
+size_t sandbox_peak_memory(lua_State *L);
+
+/**
+ * Loads a data file (see sandbox_load_file with data_only) in a fresh
+ * sandbox and leaves the returned table on top of the stack of the given
+ * state... Convenience for the register and crosswalk loaders: runs the
+ * chunk and checks it returned a table.
+ */
+int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err);
+
+#endif

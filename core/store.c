@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Each migration moves the schema from version i to i + 1 and runs in the
+ * same transaction as the user_version bump, so a failed upgrade leaves the
+ * database as it was. Never edit a released migration: add another.
+ */
+static const char *const migrations[] = {
+    /* 1: sources, units, events, assessments, recommendations */
+    "CREATE TABLE meta (\n"
+    "  key   TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "\n"
+    "-- One imported file version.\n"
+    "CREATE TABLE sources (\n"
+    "  id               INTEGER PRIMARY KEY,\n"
+    "  plugin           TEXT NOT NULL,\n"
+    "  plugin_version   TEXT NOT NULL,\n"
+    "  identity_version INTEGER NOT NULL,\n"
+    "  body             TEXT NOT NULL,\n"
+    "  source_key       TEXT NOT NULL,   -- same plugin + key = versions of one source\n"
+    "  path             TEXT NOT NULL,\n"
+    "  sha256           TEXT NOT NULL,\n"
+    "  bytes            INTEGER NOT NULL,\n"
+    "  rows_read        INTEGER NOT NULL DEFAULT 0,\n"
+    "  rows_emitted     INTEGER NOT NULL DEFAULT 0, -- rows that gave at least one record\n"
+    "  rows_skipped     INTEGER NOT NULL DEFAULT 0,\n"
+    "  skipped_reasons  TEXT NOT NULL DEFAULT '{}', -- JSON: reason -> count\n"
+    "  records          INTEGER NOT NULL DEFAULT 0, -- records emitted\n"
+    "  records_new      INTEGER NOT NULL DEFAULT 0,\n"
+    "  records_updated  INTEGER NOT NULL DEFAULT 0,\n"
+    "  records_unchanged INTEGER NOT NULL DEFAULT 0,\n"
+    "  records_retired  INTEGER NOT NULL DEFAULT 0,\n"
+    "  scope            TEXT,            -- JSON as declared by out:scope, NULL = none\n"
+    "  imported_at      TEXT NOT NULL,\n"
+    "  superseded_by    INTEGER REFERENCES sources(id)\n"
+    ");\n"
+    "CREATE UNIQUE INDEX sources_content ON sources(plugin, sha256);\n"
+    "CREATE INDEX sources_key ON sources(plugin, source_key);\n"
+    "\n"
+    "-- The register of organisational units.\n"
+    "CREATE TABLE units (\n"
+    "  id         INTEGER PRIMARY KEY,\n"
+    "  code       TEXT NOT NULL UNIQUE,\n"
+    "  name       TEXT NOT NULL,\n"
+    "  type       TEXT NOT NULL CHECK (type IN ('NATIONAL','REGION','PDU','LDU','TEAM',\n"
+    "                                          'PROVIDER','CRC','NPS_DIVISION')),\n"
+    "  parent_id  INTEGER REFERENCES units(id),\n"
+    "  valid_from TEXT,\n"
+    "  valid_to   TEXT,\n"
+    "  origin     TEXT NOT NULL          -- 'register', 'config' or 'source:<id>'\n"
+    ");\n"
+    "\n"
+    "-- A name or code seen for a unit, and how the link was made.\n"
+    "CREATE TABLE unit_aliases (\n"
+    "  id           INTEGER PRIMARY KEY,\n"
+    "  alias        TEXT NOT NULL,\n"
+    "  norm         TEXT NOT NULL UNIQUE, -- normalised form used for matching\n"
+    "  unit_id      INTEGER NOT NULL REFERENCES units(id),\n"
+    "  method       TEXT NOT NULL CHECK (method IN ('register','exact','alias','normalised',\n"
+    "                                                'fuzzy','person','config')),\n"
+    "  score        REAL,\n"
+    "  confirmed_by TEXT,\n"
+    "  confirmed_at TEXT\n"
+    ");\n"
+    "CREATE INDEX unit_aliases_unit ON unit_aliases(unit_id);\n"
+    "\n"
+    "-- One act of scrutiny.\n"
+    "CREATE TABLE events (\n"
+    "  id               INTEGER PRIMARY KEY,\n"
+    "  plugin           TEXT NOT NULL,\n"
+    "  identity         TEXT NOT NULL,\n"
+    "  identity_version INTEGER NOT NULL,\n"
+    "  digest           INTEGER NOT NULL, -- hash of the content, to tell updates from repeats\n"
+    "  revision         INTEGER NOT NULL DEFAULT 1,\n"
+    "  source_id        INTEGER NOT NULL REFERENCES sources(id),\n"
+    "  source_row       TEXT NOT NULL,    -- row number, or a JSON pointer\n"
+    "  body             TEXT NOT NULL,\n"
+    "  kind             TEXT NOT NULL,\n"
+    "  unit_id          INTEGER NOT NULL REFERENCES units(id),\n"
+    "  started          TEXT NOT NULL,\n"
+    "  ended            TEXT NOT NULL,\n"
+    "  published        TEXT,\n"
+    "  title            TEXT,\n"
+    "  reference        TEXT,\n"
+    "  cases_sampled    INTEGER,\n"
+    "  staff_hours      REAL,\n"
+    "  retired_by       INTEGER REFERENCES sources(id),\n"
+    "  UNIQUE (plugin, identity)\n"
+    ");\n"
+    "CREATE INDEX events_unit ON events(unit_id, started);\n"
+    "CREATE INDEX events_source ON events(source_id);\n"
+    "\n"
+    "-- One body's judgement of one thing.\n"
+    "CREATE TABLE assessments (\n"
+    "  id               INTEGER PRIMARY KEY,\n"
+    "  plugin           TEXT NOT NULL,\n"
+    "  identity         TEXT NOT NULL,\n"
+    "  identity_version INTEGER NOT NULL,\n"
+    "  digest           INTEGER NOT NULL,\n"
+    "  revision         INTEGER NOT NULL DEFAULT 1,\n"
+    "  source_id        INTEGER NOT NULL REFERENCES sources(id),\n"
+    "  source_row       TEXT NOT NULL,\n"
+    "  event_id         INTEGER NOT NULL REFERENCES events(id),\n"
+    "  body             TEXT NOT NULL,\n"
+    "  unit_id          INTEGER NOT NULL REFERENCES units(id),\n"
+    "  framework        TEXT NOT NULL,\n"
+    "  code             TEXT NOT NULL,\n"
+    "  strand           TEXT CHECK (strand IN ('ENGAGE','DESIST','SAFE')),\n"
+    "  case_ref         TEXT,\n"
+    "  period_start     TEXT NOT NULL,\n"
+    "  period_end       TEXT NOT NULL,\n"
+    "  observed_at      TEXT NOT NULL,\n"
+    "  rating           TEXT,\n"
+    "  value            REAL,\n"
+    "  target           REAL,\n"
+    "  cases_applicable INTEGER,\n"
+    "  cases_sufficient INTEGER,\n"
+    "  text             TEXT,\n"
+    "  retired_by       INTEGER REFERENCES sources(id),\n"
+    "  UNIQUE (plugin, identity)\n"
+    ");\n"
+    "CREATE INDEX assessments_event ON assessments(event_id);\n"
+    "CREATE INDEX assessments_source ON assessments(source_id);\n"
+    "\n"
+    "-- One recommendation or action.\n"
+    "CREATE TABLE recommendations (\n"
+    "  id               INTEGER PRIMARY KEY,\n"
+    "  plugin           TEXT NOT NULL,\n"
+    "  identity         TEXT NOT NULL,\n"
+    "  identity_version INTEGER NOT NULL,\n"
+    "  digest           INTEGER NOT NULL,\n"
+    "  revision         INTEGER NOT NULL DEFAULT 1,\n"
+    "  source_id        INTEGER NOT NULL REFERENCES sources(id),\n"
+    "  source_row       TEXT NOT NULL,\n"
+    "  event_id         INTEGER NOT NULL REFERENCES events(id),\n"
+    "  body             TEXT NOT NULL,\n"
+    "  unit_id          INTEGER NOT NULL REFERENCES units(id),\n"
+    "  framework        TEXT,\n"
+    "  code             TEXT,\n"
+    "  text             TEXT NOT NULL,\n"
+    "  owner            TEXT,\n"
+    "  due              TEXT,\n"
+    "  status           TEXT NOT NULL CHECK (status IN ('OPEN','IN_PROGRESS','IMPLEMENTED',\n"
+    "                                                   'REJECTED','OVERDUE')),\n"
+    "  status_date      TEXT,\n"
+    "  retired_by       INTEGER REFERENCES sources(id),\n"
+    "  UNIQUE (plugin, identity)\n"
+    ");\n"
+    "CREATE INDEX recommendations_event ON recommendations(event_id);\n"
+    "CREATE INDEX recommendations_source ON recommendations(source_id);\n",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(void)
+{
+    return N_MIGRATIONS;
+}
+
+void store_print_schema(FILE *out)
+{
+    fprintf(out, "-- Concord schema, version %d\n", N_MIGRATIONS);
+    for (int i = 0; i < N_MIGRATIONS; i++)
+        fprintf(out, "\n-- migration %d\n%s", i + 1, migrations[i]);
+}
+
+int store_exec(struct store *s, const char *sql, struct cc_error *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int busy = sqlite3_errcode(s->db) == SQLITE_BUSY;
+        cc_fail(err, busy ? CC_EBUSY : CC_EIO, "%s: %s", s->path, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return err ? err->status : CC_EIO;
+    }
+    return CC_OK;
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **stmt, const char *sql, struct cc_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return cc_fail(err, CC_ESOFTWARE, "%s: preparing statement: %s", s->path,
+                       sqlite3_errmsg(s->db));
+    return CC_OK;
+}
+
+static int user_version(struct store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(struct store *s, struct cc_error *err)
+{
+    int v = user_version(s);
+
+    if (v < 0)
+        return cc_fail(err, CC_EIO, "%s: not a Concord database (%s)", s->path,
+                       sqlite3_errmsg(s->db));
+    if (v > N_MIGRATIONS)
+        return cc_fail(err, CC_EDATA,
+                       "%s: schema version %d is newer than this concord (%d); upgrade concord",
+                       s->path, v, N_MIGRATIONS);
+    if (v == N_MIGRATIONS)
+        return CC_OK;
+    /* A file with tables but no user_version is someone else's database. */
+    if (v == 0) {
+        sqlite3_stmt *st;
+        int tables = 0;
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
+            SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                tables = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+        }
+        if (tables > 0)
+            return cc_fail(err, CC_EDATA, "%s: has tables but is not a Concord database",
+                           s->path);
+    }
+    int rc = store_begin_write(s, 5, err);
+    if (rc)
+        return rc;
+    for (int i = v; i < N_MIGRATIONS; i++) {
+        char bump[64];
+        rc = store_exec(s, migrations[i], err);
+        if (rc == CC_OK) {
+            snprintf(bump, sizeof bump, "PRAGMA user_version = %d", i + 1);
+            rc = store_exec(s, bump, err);
+        }
+        if (rc) {
+            store_rollback(s);
+            return rc;
+        }
+    }
+    return store_commit(s, err);
+}
+
+int store_open(struct store **out, const char *path, bool create, struct cc_error *err)
+{
+    struct store *s = xcalloc(1, sizeof *s);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc;
+
+    *out = NULL;
+    s->path = xstrdup(path);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        rc = cc_fail(err, create ? CC_EIO : CC_ENOINPUT, "%s: cannot open database: %s%s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory",
+                     create ? "" : " (run 'concord init' or import something first)");
+        store_close(s);
+        return rc;
+    }
+    sqlite3_extended_result_codes(s->db, 0);
+    /* WAL lets readers (reports, the CLI) run while the one writer imports. */
+    rc = store_exec(s, "PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = NORMAL;"
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA cache_size = -32768;"
+                       "PRAGMA temp_store = MEMORY;",
+                    err);
+    if (rc == CC_OK)
+        rc = migrate(s, err);
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return CC_OK;
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    if (s->in_write)
+        store_rollback(s);
+    sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
+
+int store_begin_write(struct store *s, int wait_seconds, struct cc_error *err)
+{
+    int rc;
+
+    sqlite3_busy_timeout(s->db, wait_seconds > 0 ? wait_seconds * 1000 : 0);
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return cc_fail(err, CC_EBUSY,
+                       "%s: another concord process is writing to this database "
+                       "(waited %d s); try again later or pass --wait SECONDS",
+                       s->path, wait_seconds > 0 ? wait_seconds : 0);
+    if (rc != SQLITE_OK)
+        return cc_fail(err, CC_EIO, "%s: cannot start a transaction: %s", s->path,
+                       sqlite3_errmsg(s->db));
+    s->in_write = true;
+    return CC_OK;
+}
+
+int store_commit(struct store *s, struct cc_error *err)
+{
+    int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        int status = cc_fail(err, rc == SQLITE_BUSY ? CC_EBUSY : CC_EIO, "%s: commit failed: %s",
+                             s->path, sqlite3_errmsg(s->db));
+        store_rollback(s);
+        return status;
+    }
+    s->in_write = false;
+    return CC_OK;
+}
+
+void store_rollback(struct store *s)
+{
+    if (sqlite3_get_autocommit(s->db) == 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_write = false;
+}
+
+int store_meta_get(struct store *s, const char *key, char *out, size_t outlen)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value, struct cc_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO meta(key, value) VALUES (?, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           -1, &st, NULL) != SQLITE_OK)
+        return cc_fail(err, CC_EIO, "%s: %s", s->path, sqlite3_errmsg(s->db));
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? CC_OK
+                                         : cc_fail(err, CC_EIO, "%s: %s", s->path,
+                                                   sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return rc;
+}
