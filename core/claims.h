@@ -41,6 +41,7 @@ struct claim_assessment {
     int32_t period_start, period_end;  /* CLAIM_NO_DATE = the event's dates */
     int32_t observed;                  /* CLAIM_NO_DATE = the event's end */
     const char *text;
+    bool unmapped;                     /* the plugin keeps a code no crosswalk knows */
     const char *row;
 };
 

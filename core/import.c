@@ -7,16 +7,56 @@
 #include <string.h>
 
 #include "dates.h"
+#include "normalise.h"
+#include "privacy.h"
 #include "register.h"
 
 struct event_ref {
     int64_t id, unit_id;
     int32_t started, ended;
+    char *key;
+};
+
+/* Case-level answers counted per event, unit, framework code and strand. */
+struct aggregate {
+    size_t ev;
+    int64_t unit_id;
+    const char *unit_via;
+    const struct xw_code *code;
+    char *framework, *strand;
+    long applicable, sufficient, answers;
+    int32_t start, end, observed;
+};
+
+/* An assessment as stored, after normalisation. */
+struct stored_assessment {
+    const char *key, *row;
+    const struct event_ref *ev;
+    int64_t unit_id;
+    const char *unit_via;
+    const char *framework, *code, *code_given, *strand, *case_ref, *rating, *text;
+    bool has_value, has_target;
+    double value, target;
+    int64_t cases_applicable, cases_sufficient;
+    int32_t period_start, period_end, observed;
+    int band;
+    const char *band_basis, *answer, *level;
+    bool unmapped, derived;
 };
 
 struct importer {
     struct store *st;
     const struct plugin_info *p;
+    struct normaliser *norm;
+    struct privacy *priv;
+    struct strmap case_refs;  /* CRN -> index into refs: one HMAC per distinct case */
+    char **refs;
+    size_t nrefs;
+    struct strmap agg_index;  /* aggregate key -> index into aggs */
+    struct aggregate *aggs;
+    size_t naggs;
+    long n_unmapped, n_derived;
+    struct sbuf keybuf, textbuf[2];
     int64_t source_id;
     char *source_key;
     struct cc_error *err;
@@ -48,32 +88,35 @@ static const char *const table_names[3] = { "events", "assessments", "recommenda
 static const char *const ins_sql[3] = {
     "INSERT INTO events(plugin, identity, identity_version, digest, source_id, source_row,"
     " body, kind, unit_id, started, ended, published, title, reference, cases_sampled,"
-    " staff_hours) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    " staff_hours, unit_via) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
     " ON CONFLICT(plugin, identity) DO NOTHING",
     "INSERT INTO assessments(plugin, identity, identity_version, digest, source_id, source_row,"
     " body, event_id, unit_id, framework, code, strand, case_ref, period_start, period_end,"
-    " observed_at, rating, value, target, cases_applicable, cases_sufficient, text)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+    " observed_at, rating, value, target, cases_applicable, cases_sufficient, text,"
+    " level, band, band_basis, answer, code_given, unmapped, derived, unit_via)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+    "?23,?24,?25,?26,?27,?28,?29,?30)"
     " ON CONFLICT(plugin, identity) DO NOTHING",
     "INSERT INTO recommendations(plugin, identity, identity_version, digest, source_id,"
     " source_row, body, event_id, unit_id, framework, code, text, owner, due, status,"
-    " status_date) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    " status_date, unit_via) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
     " ON CONFLICT(plugin, identity) DO NOTHING",
 };
 
 static const char *const upd_full_sql[3] = {
     "UPDATE events SET identity_version=?3, digest=?4, source_id=?5, source_row=?6, body=?7,"
     " kind=?8, unit_id=?9, started=?10, ended=?11, published=?12, title=?13, reference=?14,"
-    " cases_sampled=?15, staff_hours=?16, retired_by=NULL, revision=revision+1"
+    " cases_sampled=?15, staff_hours=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
     " WHERE plugin=?1 AND identity=?2",
     "UPDATE assessments SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, value=?18, target=?19,"
-    " cases_applicable=?20, cases_sufficient=?21, text=?22, retired_by=NULL,"
-    " revision=revision+1 WHERE plugin=?1 AND identity=?2",
+    " cases_applicable=?20, cases_sufficient=?21, text=?22, level=?23, band=?24,"
+    " band_basis=?25, answer=?26, code_given=?27, unmapped=?28, derived=?29, unit_via=?30,"
+    " retired_by=NULL, revision=revision+1 WHERE plugin=?1 AND identity=?2",
     "UPDATE recommendations SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
-    " status=?15, status_date=?16, retired_by=NULL, revision=revision+1"
+    " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
     " WHERE plugin=?1 AND identity=?2",
 };
 
@@ -160,6 +203,68 @@ static int64_t digest_of(struct sbuf *b)
     return (int64_t)cc_hash64(b->s, b->len);
 }
 
+/* The pseudonym of a CRN, computed once per distinct case in a file. */
+static const char *case_ref(struct importer *im, const char *crn, size_t len)
+{
+    char ref[PRIVACY_REF_SIZE], raw[8];
+    int64_t i;
+
+    if (!strmap_get(&im->case_refs, crn, len, &i)) {
+        memcpy(raw, crn, 7);
+        raw[7] = '\0';
+        privacy_case_ref(im->priv, raw, ref);
+        im->refs = xrealloc(im->refs, (im->nrefs + 1) * sizeof *im->refs);
+        im->refs[im->nrefs] = xstrdup(ref);
+        i = (int64_t)im->nrefs++;
+        strmap_put(&im->case_refs, crn, len, i);
+    }
+    return im->refs[i];
+}
+
+static bool crn_at(const char *p, const char *start)
+{
+    if (p > start && ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9') ||
+                      (p[-1] >= 'a' && p[-1] <= 'z')))
+        return false;
+    if (!(p[0] >= 'A' && p[0] <= 'Z'))
+        return false;
+    for (int i = 1; i < 7; i++) {
+        if (!(p[i] >= '0' && p[i] <= '9'))
+            return false;
+    }
+    return !((p[7] >= '0' && p[7] <= '9') || (p[7] >= 'A' && p[7] <= 'Z') ||
+             (p[7] >= 'a' && p[7] <= 'z'));
+}
+
+/*
+ * Keys and free text may carry CRNs (a plugin keys an answer by its case; an
+ * auditor writes "X123456 had no plan"). Nothing raw may reach the store, so
+ * every CRN-shaped word becomes the case's pseudonym: keys stay stable and
+ * text stays linkable to the case.
+ */
+static const char *privatise(struct importer *im, const char *in, struct sbuf *out)
+{
+    const char *p;
+
+    if (in == NULL || privacy_keeps_raw(im->priv))
+        return in;
+    for (p = in; *p && !crn_at(p, in); p++)
+        ;
+    if (*p == '\0')
+        return in;
+    sbuf_reset(out);
+    for (p = in; *p;) {
+        if (crn_at(p, in)) {
+            sbuf_adds(out, "case:");
+            sbuf_adds(out, case_ref(im, p, 7));
+            p += 7;
+        } else {
+            sbuf_addc(out, *p++);
+        }
+    }
+    return out->s;
+}
+
 /* Binds the columns common to every table: ?1..?7. */
 static void bind_common(struct importer *im, sqlite3_stmt *s, const char *key, int64_t digest,
                         const char *row)
@@ -217,8 +322,10 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
         char first[64];
         snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
         sqlite3_reset(sel);
-        return cc_fail(err, CC_EDATA, "key: '%s' was already used by a record at %s", key,
-                       first);
+        static const char *const kinds[3] = { "an event", "an assessment", "a recommendation" };
+        return cc_fail(err, CC_EDATA,
+                       "key: '%s' was already used by %s at row %s (keys must be unique in a file)",
+                       key, kinds[t], first);
     }
     sqlite3_reset(sel);
     if (old_digest != digest) {
@@ -247,9 +354,10 @@ static void bind_both(sqlite3_stmt *a, sqlite3_stmt *b, void (*fn)(sqlite3_stmt 
 
 /* ---------------------------------------------------------------- sink */
 
-static int resolve_unit(struct importer *im, const char *name, int64_t *id, struct cc_error *err)
+static int resolve_unit(struct importer *im, const char *name, int64_t *id, const char **via,
+                        struct cc_error *err)
 {
-    return unit_resolve(&im->units, name, id, err);
+    return unit_resolve(&im->units, name, id, via, err);
 }
 
 static struct event_ref *find_event(struct importer *im, const char *key, const char *field,
@@ -269,11 +377,14 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
 {
     struct importer *im = ctx;
     int64_t unit_id, id;
+    const char *via;
     char hours[32];
-    int rc = resolve_unit(im, e->unit, &unit_id, err);
+    int rc = resolve_unit(im, e->unit, &unit_id, &via, err);
 
     if (rc)
         return rc;
+    const char *key = privatise(im, e->key, &im->keybuf);
+    const char *title = privatise(im, e->title, &im->textbuf[0]);
     struct sbuf *d = &im->digest;
     sbuf_reset(d);
     digest_add(d, e->kind);
@@ -281,7 +392,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     digest_add_num(d, e->started);
     digest_add_num(d, e->ended);
     digest_add_num(d, e->published);
-    digest_add(d, e->title);
+    digest_add(d, title);
     digest_add(d, e->reference);
     digest_add_num(d, e->cases_sampled);
     snprintf(hours, sizeof hours, "%.17g", e->staff_hours);
@@ -289,8 +400,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     int64_t digest = digest_of(d);
 
     sqlite3_stmt *a = im->ins[T_EVENT], *b = im->upd_full[T_EVENT];
-    bind_common(im, a, e->key, digest, e->row);
-    bind_common(im, b, e->key, digest, e->row);
+    bind_common(im, a, key, digest, e->row);
+    bind_common(im, b, key, digest, e->row);
     bind_both(a, b, bind_text, 8, e->kind);
     sqlite3_bind_int64(a, 9, unit_id);
     sqlite3_bind_int64(b, 9, unit_id);
@@ -300,7 +411,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     bind_date(b, 11, e->ended);
     bind_date(a, 12, e->published);
     bind_date(b, 12, e->published);
-    bind_both(a, b, bind_text, 13, e->title);
+    bind_both(a, b, bind_text, 13, title);
     bind_both(a, b, bind_text, 14, e->reference);
     bind_count(a, 15, e->cases_sampled);
     bind_count(b, 15, e->cases_sampled);
@@ -311,7 +422,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
         sqlite3_bind_null(a, 16);
         sqlite3_bind_null(b, 16);
     }
-    rc = upsert(im, T_EVENT, e->key, digest, e->row, b, &id, err);
+    bind_both(a, b, bind_text, 17, via);
+    rc = upsert(im, T_EVENT, key, digest, e->row, b, &id, err);
     sqlite3_clear_bindings(b);
     if (rc)
         return rc;
@@ -319,63 +431,59 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
         im->capevs = im->capevs ? im->capevs * 2 : 64;
         im->evs = xrealloc(im->evs, im->capevs * sizeof *im->evs);
     }
-    im->evs[im->nevs] = (struct event_ref){ id, unit_id, e->started, e->ended };
+    im->evs[im->nevs] = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key) };
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
     im->nevs++;
     return CC_OK;
 }
 
-static int sink_assessment(void *ctx, const struct claim_assessment *x, struct cc_error *err)
+/* Stores one normalised assessment: binds both the insert and the update. */
+static int store_assessment(struct importer *im, const struct stored_assessment *in,
+                            struct cc_error *err)
 {
-    struct importer *im = ctx;
-    struct event_ref *ev = find_event(im, x->event, "event", err);
-    int64_t unit_id, id;
-    int rc;
-
-    if (ev == NULL)
-        return CC_EDATA;
-    unit_id = ev->unit_id;
-    if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, err)) != CC_OK)
-        return rc;
-    int32_t ps = x->period_start != CLAIM_NO_DATE ? x->period_start : ev->started;
-    int32_t pe = x->period_end != CLAIM_NO_DATE ? x->period_end : ev->ended;
-    int32_t obs = x->observed != CLAIM_NO_DATE ? x->observed : ev->ended;
-
+    struct stored_assessment priv = *in, *x = &priv;
     struct sbuf *d = &im->digest;
-    char num[64];
+
+    x->key = privatise(im, in->key, &im->keybuf);
+    x->text = privatise(im, in->text, &im->textbuf[0]);
+    char num[96];
+    int64_t id;
+
     sbuf_reset(d);
-    digest_add_num(d, ev->id);
-    digest_add_num(d, unit_id);
+    digest_add_num(d, x->ev->id);
+    digest_add_num(d, x->unit_id);
     digest_add(d, x->framework);
     digest_add(d, x->code);
+    digest_add(d, x->code_given);
     digest_add(d, x->strand);
     digest_add(d, x->case_ref);
-    digest_add_num(d, ps);
-    digest_add_num(d, pe);
-    digest_add_num(d, obs);
+    digest_add_num(d, x->period_start);
+    digest_add_num(d, x->period_end);
+    digest_add_num(d, x->observed);
     digest_add(d, x->rating);
-    snprintf(num, sizeof num, "%d %.17g %d %.17g", x->has_value, x->value, x->has_target,
-             x->target);
+    snprintf(num, sizeof num, "%d %.17g %d %.17g %d", x->has_value, x->value, x->has_target,
+             x->target, x->band);
     digest_add(d, num);
     digest_add_num(d, x->cases_applicable);
     digest_add_num(d, x->cases_sufficient);
     digest_add(d, x->text);
+    digest_add(d, x->band_basis);
+    digest_add(d, x->answer);
     int64_t digest = digest_of(d);
 
-    sqlite3_stmt *a = im->ins[T_ASSESSMENT], *b = im->upd_full[T_ASSESSMENT];
-    sqlite3_stmt *both[2] = { a, b };
+    sqlite3_stmt *both[2] = { im->ins[T_ASSESSMENT], im->upd_full[T_ASSESSMENT] };
     for (int k = 0; k < 2; k++) {
         sqlite3_stmt *s = both[k];
         bind_common(im, s, x->key, digest, x->row);
-        sqlite3_bind_int64(s, 8, ev->id);
-        sqlite3_bind_int64(s, 9, unit_id);
+        sqlite3_bind_int64(s, 8, x->ev->id);
+        sqlite3_bind_int64(s, 9, x->unit_id);
         bind_text(s, 10, x->framework);
         bind_text(s, 11, x->code);
         bind_text(s, 12, x->strand);
         bind_text(s, 13, x->case_ref);
-        bind_date(s, 14, ps);
-        bind_date(s, 15, pe);
-        bind_date(s, 16, obs);
+        bind_date(s, 14, x->period_start);
+        bind_date(s, 15, x->period_end);
+        bind_date(s, 16, x->observed);
         bind_text(s, 17, x->rating);
         if (x->has_value)
             sqlite3_bind_double(s, 18, x->value);
@@ -388,9 +496,168 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
         bind_count(s, 20, x->cases_applicable);
         bind_count(s, 21, x->cases_sufficient);
         bind_text(s, 22, x->text);
+        bind_text(s, 23, x->level);
+        if (x->band)
+            sqlite3_bind_int(s, 24, x->band);
+        else
+            sqlite3_bind_null(s, 24);
+        bind_text(s, 25, x->band_basis);
+        bind_text(s, 26, x->answer);
+        bind_text(s, 27, x->code_given);
+        sqlite3_bind_int(s, 28, x->unmapped);
+        sqlite3_bind_int(s, 29, x->derived);
+        bind_text(s, 30, x->unit_via);
     }
-    rc = upsert(im, T_ASSESSMENT, x->key, digest, x->row, b, &id, err);
-    sqlite3_clear_bindings(b);
+    int rc = upsert(im, T_ASSESSMENT, x->key, digest, x->row, both[1], &id, err);
+    sqlite3_clear_bindings(both[1]);
+    return rc;
+}
+
+static const char *const answer_names[] = { NULL, "sufficient", "insufficient",
+                                            "not applicable" };
+
+/* Counts a case-level answer towards its event/unit/code/strand aggregate. */
+static void count_answer(struct importer *im, const struct event_ref *ev, int64_t unit_id,
+                         const char *unit_via, const char *framework, const struct xw_code *code,
+                         const char *strand, enum answer_class answer, int32_t start, int32_t end,
+                         int32_t observed)
+{
+    struct sbuf k;
+    int64_t idx;
+
+    sbuf_init(&k);
+    sbuf_printf(&k, "%zu|%lld|%s|%s|%s", (size_t)(ev - im->evs), (long long)unit_id, framework,
+                code->code, strand ? strand : "");
+    if (!strmap_get(&im->agg_index, k.s, k.len, &idx)) {
+        idx = (int64_t)im->naggs;
+        im->aggs = xrealloc(im->aggs, (im->naggs + 1) * sizeof *im->aggs);
+        im->aggs[im->naggs++] = (struct aggregate){
+            (size_t)(ev - im->evs), unit_id, unit_via, code, xstrdup(framework),
+            strand ? xstrdup(strand) : NULL, 0, 0, 0, start, end, observed,
+        };
+        strmap_put(&im->agg_index, k.s, k.len, idx);
+    }
+    sbuf_free(&k);
+    struct aggregate *g = &im->aggs[idx];
+    g->answers++;
+    if (answer != ANSWER_NA)
+        g->applicable++;
+    if (answer == ANSWER_SUFFICIENT)
+        g->sufficient++;
+    g->start = start < g->start ? start : g->start;
+    g->end = end > g->end ? end : g->end;
+    g->observed = observed > g->observed ? observed : g->observed;
+}
+
+static int sink_assessment(void *ctx, const struct claim_assessment *x, struct cc_error *err)
+{
+    struct importer *im = ctx;
+    struct event_ref *ev = find_event(im, x->event, "event", err);
+    struct stored_assessment s = { 0 };
+    struct band_result band;
+    const struct xw_code *code = NULL;
+    int rc;
+
+    if (ev == NULL)
+        return CC_EDATA;
+    s.ev = ev;
+    s.key = x->key;
+    s.row = x->row;
+    s.unit_id = ev->unit_id;
+    if (x->unit && (rc = resolve_unit(im, x->unit, &s.unit_id, &s.unit_via, err)) != CC_OK)
+        return rc;
+    s.framework = x->framework;
+    s.code = s.code_given = x->code;
+    code = normaliser_code(im->norm, x->framework, x->code, unit_type(&im->units, s.unit_id),
+                           x->unmapped ? NULL : err);
+    if (code == NULL) {
+        if (!x->unmapped)
+            return CC_EDATA;
+        s.unmapped = true;
+        im->n_unmapped++;
+    } else {
+        s.code = code->code;
+    }
+    if (s.code_given && strcmp(s.code_given, s.code) == 0)
+        s.code_given = NULL;
+    s.strand = x->strand ? x->strand : (code ? code->strand : NULL);
+    rc = normaliser_band(im->norm, im->p->body, x->framework, code, x, &band, err);
+    if (rc)
+        return rc;
+    s.band = band.band;
+    s.band_basis = band.basis[0] ? band.basis : NULL;
+    s.answer = answer_names[band.answer];
+    s.level = x->case_ref ? "CASE" : "UNIT";
+    if (x->case_ref)
+        s.case_ref = case_ref(im, x->case_ref, strlen(x->case_ref));
+    s.rating = x->rating;
+    s.has_value = x->has_value;
+    s.has_target = x->has_target;
+    s.value = x->value;
+    s.target = x->target;
+    s.cases_applicable = x->cases_applicable;
+    s.cases_sufficient = x->cases_sufficient;
+    s.period_start = x->period_start != CLAIM_NO_DATE ? x->period_start : ev->started;
+    s.period_end = x->period_end != CLAIM_NO_DATE ? x->period_end : ev->ended;
+    s.observed = x->observed != CLAIM_NO_DATE ? x->observed : ev->ended;
+    s.text = x->text;
+    rc = store_assessment(im, &s, err);
+    if (rc == CC_OK && x->case_ref && code && band.answer != ANSWER_NONE)
+        count_answer(im, ev, s.unit_id, s.unit_via, x->framework, code, s.strand, band.answer,
+                     s.period_start, s.period_end, s.observed);
+    return rc;
+}
+
+/*
+ * After the parse: one unit-level assessment per event, unit, code and strand
+ * from the case-level answers, banded on the share sufficient. They are
+ * records of this source like any other (identity, retirement), marked
+ * derived, and linked to their answers by event, unit, framework and code.
+ */
+static int store_aggregates(struct importer *im, struct cc_error *err)
+{
+    struct sbuf key, row;
+    int rc = CC_OK;
+
+    sbuf_init(&key);
+    sbuf_init(&row);
+    for (size_t i = 0; i < im->naggs && rc == CC_OK; i++) {
+        const struct aggregate *g = &im->aggs[i];
+        struct band_result band;
+        struct stored_assessment s = { 0 };
+        const char *ucode = unit_code(&im->units, g->unit_id);
+
+        rc = normaliser_band_cases(im->norm, im->p->body, g->framework, g->applicable,
+                                   g->sufficient, &band, err);
+        if (rc)
+            break;
+        sbuf_reset(&key);
+        sbuf_printf(&key, "cases|%s|%s|%s|%s|%s", im->evs[g->ev].key, ucode ? ucode : "?",
+                    g->framework, g->code->code, g->strand ? g->strand : "");
+        sbuf_reset(&row);
+        sbuf_printf(&row, "aggregate of %ld case answers", g->answers);
+        s.key = key.s;
+        s.row = row.s;
+        s.ev = &im->evs[g->ev];
+        s.unit_id = g->unit_id;
+        s.unit_via = g->unit_via;
+        s.framework = g->framework;
+        s.code = g->code->code;
+        s.strand = g->strand;
+        s.cases_applicable = g->applicable;
+        s.cases_sufficient = g->sufficient;
+        s.period_start = g->start;
+        s.period_end = g->end;
+        s.observed = g->observed;
+        s.band = band.band;
+        s.band_basis = band.basis;
+        s.level = "UNIT";
+        s.derived = true;
+        rc = store_assessment(im, &s, err);
+        im->n_derived++;
+    }
+    sbuf_free(&key);
+    sbuf_free(&row);
     return rc;
 }
 
@@ -405,15 +672,18 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
     if (ev == NULL)
         return CC_EDATA;
     unit_id = ev->unit_id;
-    if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, err)) != CC_OK)
+    const char *via = NULL;
+    if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, &via, err)) != CC_OK)
         return rc;
+    const char *key = privatise(im, x->key, &im->keybuf);
+    const char *text = privatise(im, x->text, &im->textbuf[0]);
     struct sbuf *d = &im->digest;
     sbuf_reset(d);
     digest_add_num(d, ev->id);
     digest_add_num(d, unit_id);
     digest_add(d, x->framework);
     digest_add(d, x->code);
-    digest_add(d, x->text);
+    digest_add(d, text);
     digest_add(d, x->owner);
     digest_add_num(d, x->due);
     digest_add(d, x->status);
@@ -423,18 +693,19 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
     sqlite3_stmt *both[2] = { im->ins[T_RECOMMENDATION], im->upd_full[T_RECOMMENDATION] };
     for (int k = 0; k < 2; k++) {
         sqlite3_stmt *s = both[k];
-        bind_common(im, s, x->key, digest, x->row);
+        bind_common(im, s, key, digest, x->row);
         sqlite3_bind_int64(s, 8, ev->id);
         sqlite3_bind_int64(s, 9, unit_id);
         bind_text(s, 10, x->framework);
         bind_text(s, 11, x->code);
-        bind_text(s, 12, x->text);
+        bind_text(s, 12, text);
         bind_text(s, 13, x->owner);
         bind_date(s, 14, x->due);
         bind_text(s, 15, x->status);
         bind_date(s, 16, x->status_date);
+        bind_text(s, 17, via);
     }
-    rc = upsert(im, T_RECOMMENDATION, x->key, digest, x->row, both[1], &id, err);
+    rc = upsert(im, T_RECOMMENDATION, key, digest, x->row, both[1], &id, err);
     sqlite3_clear_bindings(both[1]);
     return rc;
 }
@@ -464,7 +735,7 @@ static int sink_scope(void *ctx, const struct claim_scope *s, struct cc_error *e
     if (s->nunits) {
         im->scope_units = xcalloc(s->nunits, sizeof *im->scope_units);
         for (size_t i = 0; i < s->nunits; i++) {
-            int rc = resolve_unit(im, s->units[i], &im->scope_units[i], err);
+            int rc = resolve_unit(im, s->units[i], &im->scope_units[i], NULL, err);
             if (rc)
                 return rc;
         }
@@ -611,7 +882,7 @@ static int finish_source(struct importer *im, const struct parse_stats *ps, long
                        "UPDATE sources SET source_key=?2, rows_read=?3, rows_emitted=?4,"
                        " rows_skipped=?5, skipped_reasons=?6, records=?7, records_new=?8,"
                        " records_updated=?9, records_unchanged=?10, records_retired=?11,"
-                       " scope=?12 WHERE id=?1",
+                       " scope=?12, records_unmapped=?13 WHERE id=?1",
                        err);
     if (rc == CC_OK) {
         sqlite3_bind_int64(s, 1, im->source_id);
@@ -626,6 +897,7 @@ static int finish_source(struct importer *im, const struct parse_stats *ps, long
         sqlite3_bind_int64(s, 10, im->n_unchanged);
         sqlite3_bind_int64(s, 11, retired);
         bind_text(s, 12, has_scope ? scope.s : NULL);
+        sqlite3_bind_int64(s, 13, im->n_unmapped);
         rc = step_done(im, s, err);
         sqlite3_finalize(s);
     }
@@ -706,10 +978,11 @@ static int insert_source(struct importer *im, const char *path, const char *sha,
     return rc;
 }
 
-int import_file(struct store *st, struct plugin_registry *reg, const char *path,
+int import_file(struct store *st, const struct import_env *env, const char *path,
                 const struct import_options *opt, struct import_result *res,
                 struct cc_error *err)
 {
+    struct plugin_registry *reg = env->reg;
     struct importer im = { 0 };
     struct parse_stats ps;
     char sha[65];
@@ -745,6 +1018,13 @@ int import_file(struct store *st, struct plugin_registry *reg, const char *path,
 
     im.st = st;
     im.p = res->plugin;
+    im.norm = env->norm;
+    im.priv = env->priv;
+    strmap_init(&im.case_refs);
+    strmap_init(&im.agg_index);
+    sbuf_init(&im.keybuf);
+    sbuf_init(&im.textbuf[0]);
+    sbuf_init(&im.textbuf[1]);
     im.err = err;
     im.source_key = xstrdup(cc_basename(path));
     im.scope_from = im.scope_to = CLAIM_NO_DATE;
@@ -754,11 +1034,17 @@ int import_file(struct store *st, struct plugin_registry *reg, const char *path,
 
     struct claim_sink sink = { &im, sink_event, sink_assessment, sink_recommendation, sink_unit,
                                sink_scope };
-    rc = insert_source(&im, path, sha, bytes, err);
+    rc = privacy_bind(env->priv, st, err);
+    if (rc == CC_OK)
+        rc = normaliser_sync(env->norm, st, err);
+    if (rc == CC_OK)
+        rc = insert_source(&im, path, sha, bytes, err);
     if (rc == CC_OK)
         rc = prepare_all(&im);
     if (rc == CC_OK)
         rc = plugin_parse(reg, res->plugin, path, opt->progress, &sink, &ps, err);
+    if (rc == CC_OK)
+        rc = store_aggregates(&im, err);
     if (rc == CC_OK)
         rc = retire(&im, &retired, err);
     if (rc == CC_OK)
@@ -785,6 +1071,23 @@ int import_file(struct store *st, struct plugin_registry *reg, const char *path,
     res->seconds = cc_monotonic() - t0;
 
     parse_stats_free(&ps);
+    for (size_t i = 0; i < im.nevs; i++)
+        free(im.evs[i].key);
+    for (size_t i = 0; i < im.nrefs; i++)
+        free(im.refs[i]);
+    free(im.refs);
+    for (size_t i = 0; i < im.naggs; i++) {
+        free(im.aggs[i].framework);
+        free(im.aggs[i].strand);
+    }
+    free(im.aggs);
+    strmap_free(&im.case_refs);
+    strmap_free(&im.agg_index);
+    res->records_unmapped = im.n_unmapped;
+    res->records_derived = im.n_derived;
+    sbuf_free(&im.keybuf);
+    sbuf_free(&im.textbuf[0]);
+    sbuf_free(&im.textbuf[1]);
     unit_resolver_free(&im.units);
     strmap_free(&im.events);
     sbuf_free(&im.digest);

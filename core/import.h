@@ -12,6 +12,16 @@
 #include "plugin.h"
 #include "store.h"
 
+struct normaliser;
+struct privacy;
+
+/** What every import needs besides the store: plugins, crosswalks and scales, the case key. */
+struct import_env {
+    struct plugin_registry *reg;
+    struct normaliser *norm;
+    struct privacy *priv;
+};
+
 struct import_options {
     const char *plugin;   /* NULL = detect */
     int wait_seconds;     /* for the write lock */
@@ -27,11 +37,12 @@ struct import_result {
     int version;              /* 1 for a new source key, 2.. for later versions */
     long rows_read, rows_emitted, rows_skipped;
     long records, records_new, records_updated, records_unchanged, records_retired;
+    long records_unmapped, records_derived; /* derived: aggregates of case answers */
     long events, assessments, recommendations;
     double seconds;
 };
 
-int import_file(struct store *st, struct plugin_registry *reg, const char *path,
+int import_file(struct store *st, const struct import_env *env, const char *path,
                 const struct import_options *opt, struct import_result *res,
                 struct cc_error *err);
 

@@ -375,6 +375,20 @@ static int source_lines(lua_State *L)
     return 1;
 }
 
+/* The CSV reader's messages start with "row N, " or "row N: "; the host puts
+ * the row in its own place (plugin:file:row: ...), so drop it here. */
+static const char *without_row(const char *msg)
+{
+    if (strncmp(msg, "row ", 4) != 0)
+        return msg;
+    const char *p = msg + 4;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if ((p[0] == ',' || p[0] == ':') && p[1] == ' ')
+        return p + 2;
+    return msg;
+}
+
 /* Upvalues: 1 source, 2 generation, 3 header table or nil. */
 static int csv_iter(lua_State *L)
 {
@@ -391,7 +405,7 @@ static int csv_iter(lua_State *L)
     rc = csv_next(src->csv, err, sizeof err);
     if (rc < 0) {
         row_set(src, csv_row(src->csv));
-        return raise_field(L, src, NULL, "%s", err);
+        return raise_field(L, src, NULL, "%s", without_row(err));
     }
     if (rc == 0)
         return 0;
@@ -473,7 +487,7 @@ static int source_csv(lua_State *L)
         int rc = csv_next(src->csv, err, sizeof err);
         if (rc < 0) {
             row_set(src, csv_row(src->csv));
-            return raise_field(L, src, NULL, "%s", err);
+            return raise_field(L, src, NULL, "%s", without_row(err));
         }
         if (rc == 0) {
             row_set(src, 1);
@@ -998,7 +1012,7 @@ static int out_event(lua_State *L)
 
 static const char *const assessment_fields[] = {
     "key", "event", "unit", "framework", "code", "strand", "case", "rating", "value", "target",
-    "cases_applicable", "cases_sufficient", "period", "observed", "text", "at", NULL
+    "cases_applicable", "cases_sufficient", "period", "observed", "text", "unmapped", "at", NULL
 };
 static const char *const strands[] = { "ENGAGE", "DESIST", "SAFE", NULL };
 
@@ -1087,6 +1101,8 @@ static int out_assessment(lua_State *L)
     get_period(&r, &a.period_start, &a.period_end);
     a.observed = get_date(&r, "observed", false);
     a.text = get_str(&r, "text", false);
+    lua_getfield(L, r.t, "unmapped");
+    a.unmapped = lua_toboolean(L, -1);
     sink_result(&r, r.src->sink->assessment(r.src->sink->ctx, &a, &err), &err);
     emitted(r.src);
     return 0;

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "import.h"
+#include "normalise.h"
+#include "privacy.h"
 #include "plugin.h"
 #include "register.h"
 #include "store.h"
@@ -317,14 +319,19 @@ static void print_result(const char *path, const struct import_result *r)
                (long long)r->source_id);
         return;
     }
-    printf("imported  %s with %s %s: %ld rows, %ld records (%ld new, %ld updated, %ld unchanged",
-           path, r->plugin->name, r->plugin->version, r->rows_read, r->records, r->records_new,
-           r->records_updated, r->records_unchanged);
+    printf("imported  %s with %s %s: %ld rows, %ld records", path, r->plugin->name,
+           r->plugin->version, r->rows_read, r->records);
+    if (r->records_derived)
+        printf(" and %ld aggregates of case answers", r->records_derived);
+    printf(" (%ld new, %ld updated, %ld unchanged", r->records_new, r->records_updated,
+           r->records_unchanged);
     if (r->records_retired)
         printf(", %ld retired", r->records_retired);
     printf(")");
     if (r->rows_skipped)
         printf(", %ld rows skipped", r->rows_skipped);
+    if (r->records_unmapped)
+        printf(", %ld unmapped codes", r->records_unmapped);
     if (r->version > 1)
         printf(", version %d of its source", r->version);
     printf(", %.2f s\n", r->seconds);
@@ -339,6 +346,8 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     struct file_list inputs = { 0 }, files = { 0 };
     struct cc_error err = { 0 };
     struct plugin_registry *reg = NULL;
+    struct normaliser *norm = NULL;
+    struct privacy *priv = NULL;
     struct store *st = NULL;
     bool quiet = false;
     int status = CC_OK, worst = CC_OK;
@@ -389,8 +398,13 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     iopt.progress = !quiet && isatty(2);
     if (status == CC_OK && plugin_registry_load(&reg, dirs.dirs, dirs.n, &limits, &err))
         status = report(&err);
+    if (status == CC_OK && normaliser_load(&norm, dirs.dirs, dirs.n, &err))
+        status = report(&err);
     if (status == CC_OK && open_store(g, true, &st, &err))
         status = report(&err);
+    if (status == CC_OK && privacy_open(&priv, g->db, NULL, false, true, &err))
+        status = report(&err);
+    struct import_env env = { reg, norm, priv };
 
     for (size_t i = 0; i < files.n && status == CC_OK; i++) {
         const char *path = files.items[i];
@@ -419,7 +433,7 @@ static int cmd_import(struct globals *g, int argc, char **argv)
             }
             (void)p;
         }
-        int rc = import_file(st, reg, path, &iopt, &res, &err);
+        int rc = import_file(st, &env, path, &iopt, &res, &err);
         if (rc == CC_OK) {
             if (res.outcome == IMPORT_UNCHANGED)
                 unchanged++;
@@ -449,6 +463,8 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     free(inputs.items);
     free(files.items);
     plugin_registry_free(reg);
+    normaliser_free(norm);
+    privacy_free(priv);
     store_close(st);
     return status != CC_OK ? status : worst;
 }

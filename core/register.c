@@ -192,6 +192,7 @@ void unit_resolver_init(struct unit_resolver *r, struct store *st)
     r->st = st;
     strmap_init(&r->cache);
     strmap_init(&r->codes);
+    strmap_init(&r->types);
     sbuf_init(&r->norm);
 }
 
@@ -199,6 +200,7 @@ void unit_resolver_free(struct unit_resolver *r)
 {
     strmap_free(&r->cache);
     strmap_free(&r->codes);
+    strmap_free(&r->types);
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
     free(r->names);
@@ -221,22 +223,89 @@ static int lookup(struct store *st, const char *sql, const char *arg, int64_t *i
     return found;
 }
 
-int unit_resolve(struct unit_resolver *r, const char *name, int64_t *id, struct cc_error *err)
+static const char *const via_names[] = { "code", "alias", "normalised", "person", "fuzzy",
+                                         "config" };
+
+static int via_index(const char *method, bool exact)
+{
+    if (strcmp(method, "person") == 0)
+        return 3;
+    if (strcmp(method, "fuzzy") == 0)
+        return 4;
+    if (strcmp(method, "config") == 0)
+        return 5;
+    return exact ? 1 : 2;
+}
+
+int unit_resolve(struct unit_resolver *r, const char *name, int64_t *id, const char **via,
+                 struct cc_error *err)
 {
     size_t len = strlen(name);
+    int64_t packed;
+    int how = 0;
 
-    if (strmap_get(&r->cache, name, len, id))
+    /* The cache packs the id with how it was resolved: id * 8 + via. */
+    if (strmap_get(&r->cache, name, len, &packed)) {
+        *id = packed >> 3;
+        if (via)
+            *via = via_names[packed & 7];
         return CC_OK;
+    }
     if (!lookup(r->st, "SELECT id FROM units WHERE code = ?1", name, id)) {
+        sqlite3_stmt *s;
+        bool found = false;
         unit_normalise(name, &r->norm);
-        if (!lookup(r->st, "SELECT unit_id FROM unit_aliases WHERE norm = ?1", r->norm.s, id))
+        if (sqlite3_prepare_v2(r->st->db,
+                               "SELECT unit_id, alias, method FROM unit_aliases WHERE norm = ?1",
+                               -1, &s, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(s, 1, r->norm.s, -1, SQLITE_STATIC);
+            if (sqlite3_step(s) == SQLITE_ROW) {
+                *id = sqlite3_column_int64(s, 0);
+                how = via_index((const char *)sqlite3_column_text(s, 2),
+                                strcmp((const char *)sqlite3_column_text(s, 1), name) == 0);
+                found = true;
+            }
+            sqlite3_finalize(s);
+        }
+        if (!found)
             return cc_fail(err, CC_EDATA,
                            "unit: '%s' is not in the unit register (use a code such as N54SOT "
                            "or a registered name; see 'concord units')",
                            name);
     }
-    strmap_put(&r->cache, name, len, *id);
+    strmap_put(&r->cache, name, len, (*id << 3) | how);
+    if (via)
+        *via = via_names[how];
     return CC_OK;
+}
+
+const char *unit_type(struct unit_resolver *r, int64_t id)
+{
+    static const char *const types[] = { "NATIONAL", "REGION", "PDU", "LDU", "TEAM",
+                                         "PROVIDER", "CRC", "NPS_DIVISION" };
+    char key[32];
+    int64_t idx;
+    sqlite3_stmt *s;
+    const char *type = NULL;
+
+    snprintf(key, sizeof key, "#%lld", (long long)id);
+    if (strmap_get(&r->types, key, strlen(key), &idx))
+        return types[idx];
+    if (sqlite3_prepare_v2(r->st->db, "SELECT type FROM units WHERE id = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+            if (strcmp(t, types[i]) == 0) {
+                strmap_put(&r->types, key, strlen(key), (int64_t)i);
+                type = types[i];
+            }
+        }
+    }
+    sqlite3_finalize(s);
+    return type;
 }
 
 int unit_declare(struct unit_resolver *r, const char *code, const char *name, const char *type,
@@ -248,7 +317,7 @@ int unit_declare(struct unit_resolver *r, const char *code, const char *name, co
 
     if (lookup(r->st, "SELECT id FROM units WHERE code = ?1", code, &id))
         return CC_OK;
-    if (parent && (rc = unit_resolve(r, parent, &parent_id, err)) != CC_OK)
+    if (parent && (rc = unit_resolve(r, parent, &parent_id, NULL, err)) != CC_OK)
         return rc;
     rc = store_prepare(r->st, &s,
                        "INSERT INTO units(code, name, type, parent_id, origin)"

@@ -27,6 +27,7 @@ struct unit_resolver {
     struct store *st;
     struct strmap cache;   /* name as given -> unit id */
     struct strmap codes;   /* "#<id>" -> index into names, for unit_code() */
+    struct strmap types;   /* "#<id>" -> index into unit_types */
     char **names;
     size_t nnames;
     struct sbuf norm;
@@ -36,10 +37,17 @@ void unit_resolver_init(struct unit_resolver *r, struct store *st);
 void unit_resolver_free(struct unit_resolver *r);
 
 /**
- * Exact code, then exact alias (normalised). An unknown unit is CC_EDATA with
- * a message naming it.
+ * Resolves a unit name or code: exact code, then exact alias, then the
+ * normalised name (case, punctuation, "&"/"and"), which also finds aliases a
+ * person confirmed. *via (may be NULL) says how: "code", "alias",
+ * "normalised" or "person". An unknown unit is CC_EDATA with a message naming
+ * it.
  */
-int unit_resolve(struct unit_resolver *r, const char *name, int64_t *id, struct cc_error *err);
+int unit_resolve(struct unit_resolver *r, const char *name, int64_t *id, const char **via,
+                 struct cc_error *err);
+
+/** The type of a unit id (REGION, PDU, ...), or NULL. */
+const char *unit_type(struct unit_resolver *r, int64_t id);
 
 /** Adds a unit a source declared, if its code is new; its name becomes an alias. */
 int unit_declare(struct unit_resolver *r, const char *code, const char *name, const char *type,
