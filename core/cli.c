@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the subcommands: option scanning, paths, opening the store. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include <stdarg.h>
+#include "register.h"
+
+/* ---------------------------------------------------------------- options */
+
+
+bool cli_opt(struct opts *o, const char *name, const char **value, int *status)
+{
+    const char *a = o->argv[o->i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (value == NULL)
+        return true;
+    if (o->i + 1 >= o->argc) {
+        fprintf(stderr, "concord %s: %s needs a value\n", o->cmd, name);
+        *status = CC_EUSAGE;
+        *value = NULL;
+        return true;
+    }
+    *value = o->argv[++o->i];
+    return true;
+}
+
+int cli_parse_int(const char *cmd, const char *name, const char *v, long long lo, long long hi,
+                     long long *out)
+{
+    char *end;
+
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || errno || x < lo || x > hi) {
+        fprintf(stderr, "concord %s: %s must be a whole number from %lld to %lld, not '%s'\n",
+                cmd, name, lo, hi, v);
+        return CC_EUSAGE;
+    }
+    *out = x;
+    return CC_OK;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "concord %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'concord %s --help'.\n", cmd);
+    return CC_EUSAGE;
+}
+
+
+/* ---------------------------------------------------------------- paths */
+
+bool cli_is_dir(const char *p)
+{
+    struct stat st;
+
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The built-in plugins sit beside the binary in a build tree
+ * (build/concord -> plugins/) or under share/ when installed.
+ * CONCORD_PLUGIN_DIR overrides both.
+ */
+const char *cli_builtin_plugin_dir(void)
+{
+    static char dir[PATH_MAX + 64];
+    char exe[PATH_MAX];
+    ssize_t n;
+    const char *env = getenv("CONCORD_PLUGIN_DIR");
+
+    if (env && *env)
+        return env;
+    if (dir[0])
+        return dir;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            static const char *const rel[] = { "/../plugins", "/../share/concord/plugins" };
+            for (size_t i = 0; i < 2; i++) {
+                snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
+                if (cli_is_dir(dir))
+                    return dir;
+            }
+        }
+    }
+#ifdef CONCORD_PLUGINDIR
+    snprintf(dir, sizeof dir, "%s", CONCORD_PLUGINDIR);
+#else
+    snprintf(dir, sizeof dir, "plugins");
+#endif
+    return dir;
+}
+
+int cli_open_store(struct globals *g, bool create, struct store **st, struct cc_error *err)
+{
+    char path[PATH_MAX];
+    int rc = store_open(st, g->db, create, err);
+
+    if (rc || !create)
+        return rc;
+    snprintf(path, sizeof path, "%s/register/units.lua", cli_builtin_plugin_dir());
+    rc = register_sync(*st, path, 5, err);
+    if (rc) {
+        store_close(*st);
+        *st = NULL;
+    }
+    return rc;
+}
+
+int cli_report(struct cc_error *err)
+{
+    if (err->status != CC_OK)
+        fprintf(stderr, "concord: %s\n", err->msg);
+    return err->status;
+}
+
+
+int cli_plugin_dirs_add(struct plugin_dirs *d, const char *cmd, const char *dir)
+{
+    if (d->n == 0)
+        d->dirs[d->n++] = cli_builtin_plugin_dir();
+    if (dir == NULL)
+        return CC_OK;
+    if (d->n >= 33)
+        return cli_usage_error(cmd, "%s", "too many --plugin-dir options (32 at most)");
+    if (!cli_is_dir(dir)) {
+        fprintf(stderr, "concord %s: --plugin-dir %s: not a folder\n", cmd, dir);
+        return CC_ENOINPUT;
+    }
+    d->dirs[d->n++] = dir;
+    return CC_OK;
+}
+

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the subcommands share: global options, a small option scanner, the
+ * plugin folders, opening the store. Each cli_*.c file implements commands;
+ * main.c dispatches to them.
+ */
+#ifndef CONCORD_CLI_H
+#define CONCORD_CLI_H
+
+#include <stdbool.h>
+
+#include "plugin.h"
+#include "store.h"
+#include "util.h"
+
+struct globals {
+    const char *db;
+    bool db_given;
+};
+
+/* A tiny option scanner: "--name VALUE", "--name=VALUE" and flags. */
+struct opts {
+    int argc, i;
+    char **argv;
+    const char *cmd;
+};
+
+/** True when argv[i] is option name; with value != NULL it takes a value (NULL + *status on error). */
+bool cli_opt(struct opts *o, const char *name, const char **value, int *status);
+int cli_parse_int(const char *cmd, const char *name, const char *v, long long lo, long long hi,
+                  long long *out);
+int cli_usage_error(const char *cmd, const char *fmt, ...) CC_PRINTF(2, 3);
+/** Prints a command's usage text (main.c owns the table). */
+int cli_help(const char *name);
+bool cli_is_dir(const char *p);
+/** Prints err to stderr when set, and returns its status. */
+int cli_report(struct cc_error *err);
+
+const char *cli_builtin_plugin_dir(void);
+/** Opens the database; with create, also makes it and syncs the built-in unit register. */
+int cli_open_store(struct globals *g, bool create, struct store **st, struct cc_error *err);
+
+/* Plugin folders: the built-in one, then each --plugin-dir in order. */
+struct plugin_dirs {
+    const char *dirs[33];
+    size_t n;
+};
+int cli_plugin_dirs_add(struct plugin_dirs *d, const char *cmd, const char *dir);
+
+/* The commands, and their usage texts (for --help). */
+extern const char usage_init[], usage_import[], usage_sources[], usage_plugins[], usage_schema[];
+int cmd_init(struct globals *g, int argc, char **argv);
+int cmd_import(struct globals *g, int argc, char **argv);
+int cmd_sources(struct globals *g, int argc, char **argv);
+int cmd_plugins(struct globals *g, int argc, char **argv);
+int cmd_schema(struct globals *g, int argc, char **argv);
+
+#endif
