@@ -104,8 +104,15 @@ const char *cli_builtin_plugin_dir(void)
             static const char *const rel[] = { "/../plugins", "/../share/concord/plugins" };
             for (size_t i = 0; i < 2; i++) {
                 snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
-                if (cli_is_dir(dir))
+                if (cli_is_dir(dir)) {
+                    /* Messages name plugin files: show a clean path, not build/../ */
+                    char *real = realpath(dir, NULL);
+                    if (real) {
+                        snprintf(dir, sizeof dir, "%s", real);
+                        free(real);
+                    }
                     return dir;
+                }
             }
         }
     }

@@ -49,10 +49,13 @@ int cli_plugin_dirs_add(struct plugin_dirs *d, const char *cmd, const char *dir)
 
 /* The commands, and their usage texts (for --help). */
 extern const char usage_init[], usage_import[], usage_sources[], usage_plugins[], usage_schema[];
+extern const char usage_taxonomy[], usage_case[];
 int cmd_init(struct globals *g, int argc, char **argv);
 int cmd_import(struct globals *g, int argc, char **argv);
 int cmd_sources(struct globals *g, int argc, char **argv);
 int cmd_plugins(struct globals *g, int argc, char **argv);
 int cmd_schema(struct globals *g, int argc, char **argv);
+int cmd_taxonomy(struct globals *g, int argc, char **argv);
+int cmd_case(struct globals *g, int argc, char **argv);
 
 #endif

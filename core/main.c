@@ -45,6 +45,8 @@ static const struct cmd commands[] = {
     { "import", cmd_import, "import files or folders with the plugins", usage_import },
     { "sources", cmd_sources, "list imported file versions and their counts", usage_sources },
     { "plugins", cmd_plugins, "list plugins, or check which one takes a file", usage_plugins },
+    { "taxonomy", cmd_taxonomy, "list areas, or a framework's codes and questions", usage_taxonomy },
+    { "case", cmd_case, "show everything held about one case (by CRN)", usage_case },
     { "schema", cmd_schema, "print the database schema", usage_schema },
     { "help", cmd_help, "show help for a command", "Usage: concord help [COMMAND]\n" },
 };

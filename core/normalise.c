@@ -1047,13 +1047,13 @@ void normaliser_print(const struct normaliser *n, const char *framework, FILE *o
     fprintf(out, "File: %s\n\n", f->path);
     for (size_t i = 0; i < f->ncodes; i++) {
         const struct xw_code *c = &f->codes[i];
-        fprintf(out, "%-10s %s%s%s\n", c->code, c->label ? c->label : "",
-                c->strand ? "  [" : "", c->strand ? c->strand : "");
+        fprintf(out, "%-10s %s", c->code, c->label ? c->label : "");
         if (c->strand)
-            fprintf(out, "]");
+            fprintf(out, "  [%s]", c->strand);
+        fprintf(out, "\n");
         for (size_t k = 0; k < c->nmaps; k++)
-            fprintf(out, "%s-> %s / %s (%s)\n", k == 0 && c->strand ? "\n           " : "           ",
-                    c->maps[k].area, c->maps[k].dimension, c->maps[k].relationship);
+            fprintf(out, "           -> %s / %s (%s)\n", c->maps[k].area, c->maps[k].dimension,
+                    c->maps[k].relationship);
         fprintf(out, "           asks: %s\n", c->question);
     }
 }
