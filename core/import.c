@@ -76,7 +76,6 @@ struct importer {
 
     long counts[3];         /* events, assessments, recommendations */
     long n_new, n_updated, n_unchanged;
-    struct sbuf digest;
 };
 
 enum { T_EVENT, T_ASSESSMENT, T_RECOMMENDATION };
@@ -88,36 +87,38 @@ static const char *const table_names[3] = { "events", "assessments", "recommenda
 static const char *const ins_sql[3] = {
     "INSERT INTO events(plugin, identity, identity_version, digest, source_id, source_row,"
     " body, kind, unit_id, started, ended, published, title, reference, cases_sampled,"
-    " staff_hours, unit_via) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
-    " ON CONFLICT(plugin, identity) DO NOTHING",
+    " staff_hours, unit_via, identity_hash)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?39)"
+    " ON CONFLICT(identity_hash) DO NOTHING",
     "INSERT INTO assessments(plugin, identity, identity_version, digest, source_id, source_row,"
     " body, event_id, unit_id, framework, code, strand, case_ref, period_start, period_end,"
     " observed_at, rating, value, target, cases_applicable, cases_sufficient, text,"
-    " level, band, band_basis, answer, code_given, unmapped, derived, unit_via)"
+    " level, band, band_basis, answer, code_given, unmapped, derived, unit_via, identity_hash)"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-    "?23,?24,?25,?26,?27,?28,?29,?30)"
-    " ON CONFLICT(plugin, identity) DO NOTHING",
+    "?23,?24,?25,?26,?27,?28,?29,?30,?39)"
+    " ON CONFLICT(identity_hash) DO NOTHING",
     "INSERT INTO recommendations(plugin, identity, identity_version, digest, source_id,"
     " source_row, body, event_id, unit_id, framework, code, text, owner, due, status,"
-    " status_date, unit_via) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
-    " ON CONFLICT(plugin, identity) DO NOTHING",
+    " status_date, unit_via, identity_hash)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?39)"
+    " ON CONFLICT(identity_hash) DO NOTHING",
 };
 
 static const char *const upd_full_sql[3] = {
     "UPDATE events SET identity_version=?3, digest=?4, source_id=?5, source_row=?6, body=?7,"
     " kind=?8, unit_id=?9, started=?10, ended=?11, published=?12, title=?13, reference=?14,"
     " cases_sampled=?15, staff_hours=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
-    " WHERE plugin=?1 AND identity=?2",
+    " WHERE id=?40",
     "UPDATE assessments SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, value=?18, target=?19,"
     " cases_applicable=?20, cases_sufficient=?21, text=?22, level=?23, band=?24,"
     " band_basis=?25, answer=?26, code_given=?27, unmapped=?28, derived=?29, unit_via=?30,"
-    " retired_by=NULL, revision=revision+1 WHERE plugin=?1 AND identity=?2",
+    " retired_by=NULL, revision=revision+1 WHERE id=?40",
     "UPDATE recommendations SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
     " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
-    " WHERE plugin=?1 AND identity=?2",
+    " WHERE id=?40",
 };
 
 static int prepare_all(struct importer *im)
@@ -130,7 +131,8 @@ static int prepare_all(struct importer *im)
         if (rc == CC_OK)
             rc = store_prepare(im->st, &im->upd_full[t], upd_full_sql[t], im->err);
         snprintf(sql, sizeof sql,
-                 "SELECT id, digest, source_id, source_row FROM %s WHERE plugin=?1 AND identity=?2",
+                 "SELECT id, digest, source_id, source_row, plugin, identity FROM %s"
+                 " WHERE identity_hash=?1",
                  table_names[t]);
         if (rc == CC_OK)
             rc = store_prepare(im->st, &im->sel[t], sql, im->err);
@@ -186,22 +188,42 @@ static void bind_count(sqlite3_stmt *s, int i, int64_t v)
 }
 
 /* The digest covers every stored field except provenance, so a record that
- * only moved to a new file version counts as unchanged. */
-static void digest_add(struct sbuf *b, const char *v)
+ * only moved to a new file version counts as unchanged. It is an FNV-1a hash
+ * fed field by field: no formatting on the hot path. */
+static void digest_bytes(uint64_t *h, const void *p, size_t n)
 {
-    sbuf_adds(b, v ? v : "\x01");
-    sbuf_addc(b, '\x1f');
+    const unsigned char *b = p;
+
+    for (size_t i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= 1099511628211ULL;
+    }
 }
 
-static void digest_add_num(struct sbuf *b, long long v)
+static void digest_add(uint64_t *h, const char *v)
 {
-    sbuf_printf(b, "%lld\x1f", v);
+    static const char absent = 1, sep = 0x1f;
+
+    if (v)
+        digest_bytes(h, v, strlen(v));
+    else
+        digest_bytes(h, &absent, 1);
+    digest_bytes(h, &sep, 1);
 }
 
-static int64_t digest_of(struct sbuf *b)
+static void digest_add_num(uint64_t *h, long long v)
 {
-    return (int64_t)cc_hash64(b->s, b->len);
+    digest_bytes(h, &v, sizeof v);
 }
+
+static void digest_add_double(uint64_t *h, bool has, double v)
+{
+    digest_add_num(h, has);
+    if (has)
+        digest_bytes(h, &v, sizeof v);
+}
+
+#define DIGEST_INIT 1469598103934665603ULL
 
 /* The pseudonym of a CRN, computed once per distinct case in a file. */
 static const char *case_ref(struct importer *im, const char *crn, size_t len)
@@ -288,17 +310,43 @@ static int step_done(struct importer *im, sqlite3_stmt *s, struct cc_error *err)
     return CC_OK;
 }
 
+/* Binds one record's columns (the same numbers in the insert and the update). */
+typedef void (*bind_fn)(struct importer *im, sqlite3_stmt *s, const void *rec);
+
+/* The identity's hash: what the unique index holds, far smaller than the text. */
+static int64_t identity_hash(const char *plugin, const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[2] = { plugin, key };
+
+    for (int i = 0; i < 2; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+            h ^= *p;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0x1f;
+        h *= 1099511628211ULL;
+    }
+    return (int64_t)h;
+}
+
 /*
- * Stores one record whose statement `ins` is already bound: inserts it, or
- * when the identity exists, updates it (changed) or only re-links it to this
- * source version (unchanged). Returns the row id.
+ * Stores one record: inserts it, or when its identity exists, updates it
+ * (changed) or only re-links it to this source version (unchanged). Binding
+ * happens once on the common path (a new record); the update binds again
+ * only when it runs.
  */
 static int upsert(struct importer *im, int t, const char *key, int64_t digest, const char *row,
-                  sqlite3_stmt *full, int64_t *id, struct cc_error *err)
+                  bind_fn bind, const void *rec, int64_t *id, struct cc_error *err)
 {
     sqlite3_stmt *ins = im->ins[t];
-    int rc = sqlite3_step(ins);
+    int64_t hash = identity_hash(im->p->name, key);
+    int rc;
 
+    bind(im, ins, rec);
+    bind_common(im, ins, key, digest, row);
+    sqlite3_bind_int64(ins, 39, hash);
+    rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (rc != SQLITE_DONE)
         return cc_fail(err, CC_EIO, "database: %s", sqlite3_errmsg(im->st->db));
@@ -309,8 +357,7 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
         return CC_OK;
     }
     sqlite3_stmt *sel = im->sel[t];
-    sqlite3_bind_text(sel, 1, im->p->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(sel, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(sel, 1, hash);
     if (sqlite3_step(sel) != SQLITE_ROW) {
         sqlite3_reset(sel);
         return cc_fail(err, CC_ESOFTWARE, "database: identity vanished during import");
@@ -318,6 +365,13 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     *id = sqlite3_column_int64(sel, 0);
     int64_t old_digest = sqlite3_column_int64(sel, 1);
     int64_t old_source = sqlite3_column_int64(sel, 2);
+    if (strcmp((const char *)sqlite3_column_text(sel, 4), im->p->name) != 0 ||
+        strcmp((const char *)sqlite3_column_text(sel, 5), key) != 0) {
+        sqlite3_reset(sel);
+        /* Two identities with one 64-bit hash: astronomically rare, never silent. */
+        return cc_fail(err, CC_ESOFTWARE, "key: '%s' collides with another record's identity "
+                       "hash; please report this", key);
+    }
     if (old_source == im->source_id) {
         char first[64];
         snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
@@ -329,6 +383,10 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     }
     sqlite3_reset(sel);
     if (old_digest != digest) {
+        sqlite3_stmt *full = im->upd_full[t];
+        bind(im, full, rec);
+        bind_common(im, full, key, digest, row);
+        sqlite3_bind_int64(full, 40, *id);
         im->n_updated++;
         rc = step_done(im, full, err);
     } else {
@@ -343,13 +401,6 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     }
     im->counts[t]++;
     return rc;
-}
-
-static void bind_both(sqlite3_stmt *a, sqlite3_stmt *b, void (*fn)(sqlite3_stmt *, int, const char *),
-                      int i, const char *v)
-{
-    fn(a, i, v);
-    fn(b, i, v);
 }
 
 /* ---------------------------------------------------------------- sink */
@@ -373,58 +424,58 @@ static struct event_ref *find_event(struct importer *im, const char *key, const 
     return &im->evs[i];
 }
 
+struct event_row {
+    const struct claim_event *e;
+    int64_t unit_id;
+    const char *via, *title;
+};
+
+static void bind_event(struct importer *im, sqlite3_stmt *s, const void *rec)
+{
+    const struct event_row *r = rec;
+
+    (void)im;
+    bind_text(s, 8, r->e->kind);
+    sqlite3_bind_int64(s, 9, r->unit_id);
+    bind_date(s, 10, r->e->started);
+    bind_date(s, 11, r->e->ended);
+    bind_date(s, 12, r->e->published);
+    bind_text(s, 13, r->title);
+    bind_text(s, 14, r->e->reference);
+    bind_count(s, 15, r->e->cases_sampled);
+    if (r->e->staff_hours >= 0)
+        sqlite3_bind_double(s, 16, r->e->staff_hours);
+    else
+        sqlite3_bind_null(s, 16);
+    bind_text(s, 17, r->via);
+}
+
 static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *err)
 {
     struct importer *im = ctx;
     int64_t unit_id, id;
     const char *via;
-    char hours[32];
     int rc = resolve_unit(im, e->unit, &unit_id, &via, err);
 
     if (rc)
         return rc;
     const char *key = privatise(im, e->key, &im->keybuf);
     const char *title = privatise(im, e->title, &im->textbuf[0]);
-    struct sbuf *d = &im->digest;
-    sbuf_reset(d);
-    digest_add(d, e->kind);
-    digest_add_num(d, unit_id);
-    digest_add_num(d, e->started);
-    digest_add_num(d, e->ended);
-    digest_add_num(d, e->published);
-    digest_add(d, title);
-    digest_add(d, e->reference);
-    digest_add_num(d, e->cases_sampled);
-    snprintf(hours, sizeof hours, "%.17g", e->staff_hours);
-    digest_add(d, hours);
-    int64_t digest = digest_of(d);
+    uint64_t h = DIGEST_INIT;
+    digest_add(&h, e->kind);
+    digest_add_num(&h, unit_id);
+    digest_add_num(&h, e->started);
+    digest_add_num(&h, e->ended);
+    digest_add_num(&h, e->published);
+    digest_add(&h, title);
+    digest_add(&h, e->reference);
+    digest_add_num(&h, e->cases_sampled);
+    digest_add_double(&h, e->staff_hours >= 0, e->staff_hours);
+    digest_add(&h, via);
+    int64_t digest = (int64_t)h;
 
-    sqlite3_stmt *a = im->ins[T_EVENT], *b = im->upd_full[T_EVENT];
-    bind_common(im, a, key, digest, e->row);
-    bind_common(im, b, key, digest, e->row);
-    bind_both(a, b, bind_text, 8, e->kind);
-    sqlite3_bind_int64(a, 9, unit_id);
-    sqlite3_bind_int64(b, 9, unit_id);
-    bind_date(a, 10, e->started);
-    bind_date(b, 10, e->started);
-    bind_date(a, 11, e->ended);
-    bind_date(b, 11, e->ended);
-    bind_date(a, 12, e->published);
-    bind_date(b, 12, e->published);
-    bind_both(a, b, bind_text, 13, title);
-    bind_both(a, b, bind_text, 14, e->reference);
-    bind_count(a, 15, e->cases_sampled);
-    bind_count(b, 15, e->cases_sampled);
-    if (e->staff_hours >= 0) {
-        sqlite3_bind_double(a, 16, e->staff_hours);
-        sqlite3_bind_double(b, 16, e->staff_hours);
-    } else {
-        sqlite3_bind_null(a, 16);
-        sqlite3_bind_null(b, 16);
-    }
-    bind_both(a, b, bind_text, 17, via);
-    rc = upsert(im, T_EVENT, key, digest, e->row, b, &id, err);
-    sqlite3_clear_bindings(b);
+    struct event_row r = { e, unit_id, via, title };
+    rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, &id, err);
     if (rc)
         return rc;
     if (im->nevs == im->capevs) {
@@ -437,80 +488,80 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     return CC_OK;
 }
 
-/* Stores one normalised assessment: binds both the insert and the update. */
+static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *rec)
+{
+    const struct stored_assessment *x = rec;
+
+    (void)im;
+    sqlite3_bind_int64(s, 8, x->ev->id);
+    sqlite3_bind_int64(s, 9, x->unit_id);
+    bind_text(s, 10, x->framework);
+    bind_text(s, 11, x->code);
+    bind_text(s, 12, x->strand);
+    bind_text(s, 13, x->case_ref);
+    bind_date(s, 14, x->period_start);
+    bind_date(s, 15, x->period_end);
+    bind_date(s, 16, x->observed);
+    bind_text(s, 17, x->rating);
+    if (x->has_value)
+        sqlite3_bind_double(s, 18, x->value);
+    else
+        sqlite3_bind_null(s, 18);
+    if (x->has_target)
+        sqlite3_bind_double(s, 19, x->target);
+    else
+        sqlite3_bind_null(s, 19);
+    bind_count(s, 20, x->cases_applicable);
+    bind_count(s, 21, x->cases_sufficient);
+    bind_text(s, 22, x->text);
+    bind_text(s, 23, x->level);
+    if (x->band)
+        sqlite3_bind_int(s, 24, x->band);
+    else
+        sqlite3_bind_null(s, 24);
+    bind_text(s, 25, x->band_basis);
+    bind_text(s, 26, x->answer);
+    bind_text(s, 27, x->code_given);
+    sqlite3_bind_int(s, 28, x->unmapped);
+    sqlite3_bind_int(s, 29, x->derived);
+    bind_text(s, 30, x->unit_via);
+}
+
+/* Stores one normalised assessment. */
 static int store_assessment(struct importer *im, const struct stored_assessment *in,
                             struct cc_error *err)
 {
     struct stored_assessment priv = *in, *x = &priv;
-    struct sbuf *d = &im->digest;
 
     x->key = privatise(im, in->key, &im->keybuf);
     x->text = privatise(im, in->text, &im->textbuf[0]);
-    char num[96];
     int64_t id;
 
-    sbuf_reset(d);
-    digest_add_num(d, x->ev->id);
-    digest_add_num(d, x->unit_id);
-    digest_add(d, x->framework);
-    digest_add(d, x->code);
-    digest_add(d, x->code_given);
-    digest_add(d, x->strand);
-    digest_add(d, x->case_ref);
-    digest_add_num(d, x->period_start);
-    digest_add_num(d, x->period_end);
-    digest_add_num(d, x->observed);
-    digest_add(d, x->rating);
-    snprintf(num, sizeof num, "%d %.17g %d %.17g %d", x->has_value, x->value, x->has_target,
-             x->target, x->band);
-    digest_add(d, num);
-    digest_add_num(d, x->cases_applicable);
-    digest_add_num(d, x->cases_sufficient);
-    digest_add(d, x->text);
-    digest_add(d, x->band_basis);
-    digest_add(d, x->answer);
-    int64_t digest = digest_of(d);
+    uint64_t h = DIGEST_INIT;
+    digest_add_num(&h, x->ev->id);
+    digest_add_num(&h, x->unit_id);
+    digest_add(&h, x->framework);
+    digest_add(&h, x->code);
+    digest_add(&h, x->code_given);
+    digest_add(&h, x->strand);
+    digest_add(&h, x->case_ref);
+    digest_add_num(&h, x->period_start);
+    digest_add_num(&h, x->period_end);
+    digest_add_num(&h, x->observed);
+    digest_add(&h, x->rating);
+    digest_add_double(&h, x->has_value, x->value);
+    digest_add_double(&h, x->has_target, x->target);
+    digest_add_num(&h, x->band);
+    digest_add_num(&h, x->cases_applicable);
+    digest_add_num(&h, x->cases_sufficient);
+    digest_add(&h, x->text);
+    digest_add(&h, x->band_basis);
+    digest_add(&h, x->answer);
+    digest_add(&h, x->unit_via);
+    digest_add_num(&h, x->unmapped);
+    int64_t digest = (int64_t)h;
 
-    sqlite3_stmt *both[2] = { im->ins[T_ASSESSMENT], im->upd_full[T_ASSESSMENT] };
-    for (int k = 0; k < 2; k++) {
-        sqlite3_stmt *s = both[k];
-        bind_common(im, s, x->key, digest, x->row);
-        sqlite3_bind_int64(s, 8, x->ev->id);
-        sqlite3_bind_int64(s, 9, x->unit_id);
-        bind_text(s, 10, x->framework);
-        bind_text(s, 11, x->code);
-        bind_text(s, 12, x->strand);
-        bind_text(s, 13, x->case_ref);
-        bind_date(s, 14, x->period_start);
-        bind_date(s, 15, x->period_end);
-        bind_date(s, 16, x->observed);
-        bind_text(s, 17, x->rating);
-        if (x->has_value)
-            sqlite3_bind_double(s, 18, x->value);
-        else
-            sqlite3_bind_null(s, 18);
-        if (x->has_target)
-            sqlite3_bind_double(s, 19, x->target);
-        else
-            sqlite3_bind_null(s, 19);
-        bind_count(s, 20, x->cases_applicable);
-        bind_count(s, 21, x->cases_sufficient);
-        bind_text(s, 22, x->text);
-        bind_text(s, 23, x->level);
-        if (x->band)
-            sqlite3_bind_int(s, 24, x->band);
-        else
-            sqlite3_bind_null(s, 24);
-        bind_text(s, 25, x->band_basis);
-        bind_text(s, 26, x->answer);
-        bind_text(s, 27, x->code_given);
-        sqlite3_bind_int(s, 28, x->unmapped);
-        sqlite3_bind_int(s, 29, x->derived);
-        bind_text(s, 30, x->unit_via);
-    }
-    int rc = upsert(im, T_ASSESSMENT, x->key, digest, x->row, both[1], &id, err);
-    sqlite3_clear_bindings(both[1]);
-    return rc;
+    return upsert(im, T_ASSESSMENT, x->key, digest, x->row, bind_assessment, x, &id, err);
 }
 
 static const char *const answer_names[] = { NULL, "sufficient", "insufficient",
@@ -522,22 +573,31 @@ static void count_answer(struct importer *im, const struct event_ref *ev, int64_
                          const char *strand, enum answer_class answer, int32_t start, int32_t end,
                          int32_t observed)
 {
-    struct sbuf k;
+    /* A binary key: the code pointer names framework and code, and stays valid
+     * for the whole import. No formatting per answer. */
+    struct {
+        size_t ev;
+        int64_t unit_id;
+        const struct xw_code *code;
+        char strand[8];
+    } k;
     int64_t idx;
 
-    sbuf_init(&k);
-    sbuf_printf(&k, "%zu|%lld|%s|%s|%s", (size_t)(ev - im->evs), (long long)unit_id, framework,
-                code->code, strand ? strand : "");
-    if (!strmap_get(&im->agg_index, k.s, k.len, &idx)) {
+    memset(&k, 0, sizeof k);
+    k.ev = (size_t)(ev - im->evs);
+    k.unit_id = unit_id;
+    k.code = code;
+    if (strand)
+        snprintf(k.strand, sizeof k.strand, "%s", strand);
+    if (!strmap_get(&im->agg_index, (const char *)&k, sizeof k, &idx)) {
         idx = (int64_t)im->naggs;
         im->aggs = xrealloc(im->aggs, (im->naggs + 1) * sizeof *im->aggs);
         im->aggs[im->naggs++] = (struct aggregate){
             (size_t)(ev - im->evs), unit_id, unit_via, code, xstrdup(framework),
             strand ? xstrdup(strand) : NULL, 0, 0, 0, start, end, observed,
         };
-        strmap_put(&im->agg_index, k.s, k.len, idx);
+        strmap_put(&im->agg_index, (const char *)&k, sizeof k, idx);
     }
-    sbuf_free(&k);
     struct aggregate *g = &im->aggs[idx];
     g->answers++;
     if (answer != ANSWER_NA)
@@ -661,6 +721,29 @@ static int store_aggregates(struct importer *im, struct cc_error *err)
     return rc;
 }
 
+struct rec_row {
+    const struct claim_recommendation *x;
+    int64_t event_id, unit_id;
+    const char *via, *text;
+};
+
+static void bind_recommendation(struct importer *im, sqlite3_stmt *s, const void *rec)
+{
+    const struct rec_row *r = rec;
+
+    (void)im;
+    sqlite3_bind_int64(s, 8, r->event_id);
+    sqlite3_bind_int64(s, 9, r->unit_id);
+    bind_text(s, 10, r->x->framework);
+    bind_text(s, 11, r->x->code);
+    bind_text(s, 12, r->text);
+    bind_text(s, 13, r->x->owner);
+    bind_date(s, 14, r->x->due);
+    bind_text(s, 15, r->x->status);
+    bind_date(s, 16, r->x->status_date);
+    bind_text(s, 17, r->via);
+}
+
 static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
                                struct cc_error *err)
 {
@@ -677,37 +760,21 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
         return rc;
     const char *key = privatise(im, x->key, &im->keybuf);
     const char *text = privatise(im, x->text, &im->textbuf[0]);
-    struct sbuf *d = &im->digest;
-    sbuf_reset(d);
-    digest_add_num(d, ev->id);
-    digest_add_num(d, unit_id);
-    digest_add(d, x->framework);
-    digest_add(d, x->code);
-    digest_add(d, text);
-    digest_add(d, x->owner);
-    digest_add_num(d, x->due);
-    digest_add(d, x->status);
-    digest_add_num(d, x->status_date);
-    int64_t digest = digest_of(d);
+    uint64_t h = DIGEST_INIT;
+    digest_add_num(&h, ev->id);
+    digest_add_num(&h, unit_id);
+    digest_add(&h, x->framework);
+    digest_add(&h, x->code);
+    digest_add(&h, text);
+    digest_add(&h, x->owner);
+    digest_add_num(&h, x->due);
+    digest_add(&h, x->status);
+    digest_add_num(&h, x->status_date);
+    digest_add(&h, via);
+    int64_t digest = (int64_t)h;
 
-    sqlite3_stmt *both[2] = { im->ins[T_RECOMMENDATION], im->upd_full[T_RECOMMENDATION] };
-    for (int k = 0; k < 2; k++) {
-        sqlite3_stmt *s = both[k];
-        bind_common(im, s, key, digest, x->row);
-        sqlite3_bind_int64(s, 8, ev->id);
-        sqlite3_bind_int64(s, 9, unit_id);
-        bind_text(s, 10, x->framework);
-        bind_text(s, 11, x->code);
-        bind_text(s, 12, text);
-        bind_text(s, 13, x->owner);
-        bind_date(s, 14, x->due);
-        bind_text(s, 15, x->status);
-        bind_date(s, 16, x->status_date);
-        bind_text(s, 17, via);
-    }
-    rc = upsert(im, T_RECOMMENDATION, key, digest, x->row, both[1], &id, err);
-    sqlite3_clear_bindings(both[1]);
-    return rc;
+    struct rec_row r = { x, ev->id, unit_id, via, text };
+    return upsert(im, T_RECOMMENDATION, key, digest, x->row, bind_recommendation, &r, &id, err);
 }
 
 static int sink_unit(void *ctx, const struct claim_unit *u, struct cc_error *err)
@@ -1006,11 +1073,18 @@ int import_file(struct store *st, const struct import_env *env, const char *path
         if (rc)
             return rc;
     }
+    /* The importer makes every reference itself (sources, events, units), so
+     * SQLite's per-row foreign-key checks and the statement journals they
+     * force are pure cost here; other commands keep them on. */
+    store_exec(st, "PRAGMA foreign_keys = OFF", NULL);
     rc = store_begin_write(st, opt->wait_seconds, err);
-    if (rc)
+    if (rc) {
+        store_exec(st, "PRAGMA foreign_keys = ON", NULL);
         return rc;
+    }
     if (existing_source(st, res->plugin->name, sha, &res->source_id)) {
         store_rollback(st);
+        store_exec(st, "PRAGMA foreign_keys = ON", NULL);
         res->outcome = IMPORT_UNCHANGED;
         res->seconds = cc_monotonic() - t0;
         return CC_OK;
@@ -1029,7 +1103,6 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     im.source_key = xstrdup(cc_basename(path));
     im.scope_from = im.scope_to = CLAIM_NO_DATE;
     strmap_init(&im.events);
-    sbuf_init(&im.digest);
     unit_resolver_init(&im.units, st);
 
     struct claim_sink sink = { &im, sink_event, sink_assessment, sink_recommendation, sink_unit,
@@ -1054,6 +1127,7 @@ int import_file(struct store *st, const struct import_env *env, const char *path
         rc = store_commit(st, err);
     else
         store_rollback(st);
+    store_exec(st, "PRAGMA foreign_keys = ON", NULL);
 
     res->outcome = IMPORT_IMPORTED;
     res->source_id = im.source_id;
@@ -1090,7 +1164,6 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     sbuf_free(&im.textbuf[1]);
     unit_resolver_free(&im.units);
     strmap_free(&im.events);
-    sbuf_free(&im.digest);
     free(im.evs);
     free(im.scope_units);
     free(im.source_key);

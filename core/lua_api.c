@@ -245,10 +245,21 @@ static struct lua_source *check_source(lua_State *L, int idx)
     return src;
 }
 
+/* Called for every row, so the number is written by hand, not by snprintf. */
 static void row_set(struct lua_source *src, long row)
 {
+    char digits[24];
+    int n = 0;
+    unsigned long v = row < 0 ? 0 : (unsigned long)row;
+
     src->row = row;
-    snprintf(src->rowtext, sizeof src->rowtext, "%ld", row);
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        src->rowtext[i] = digits[n - 1 - i];
+    src->rowtext[n] = '\0';
 }
 
 /* Called before each new row: the previous row must have been used. */
@@ -691,28 +702,36 @@ struct rec {
     const char *what;  /* "event", "assessment", ... for messages */
 };
 
+/* Every key of the record must be a known field: a typo is an error, not a
+ * silently missing value. The allowed names live in a set table kept in the
+ * registry, so each key costs one hash lookup. */
 static void check_fields(struct rec *r, const char *const *allowed)
 {
     lua_State *L = r->L;
 
+    lua_rawgetp(L, LUA_REGISTRYINDEX, allowed);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        for (const char *const *a = allowed; *a; a++) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, *a);
+        }
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, allowed);
+    }
+    int set = lua_gettop(L);
     lua_pushnil(L);
     while (lua_next(L, r->t) != 0) {
-        bool ok = false;
-        if (lua_type(L, -2) == LUA_TSTRING) {
-            const char *k = lua_tostring(L, -2);
-            for (const char *const *a = allowed; *a; a++) {
-                if (strcmp(k, *a) == 0) {
-                    ok = true;
-                    break;
-                }
-            }
-            if (!ok)
-                raise_field(L, r->src, k, "unknown field for out:%s", r->what);
-        } else {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
             raise_field(L, r->src, NULL, "out:%s takes a table of named fields", r->what);
-        }
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, set) == LUA_TNIL)
+            raise_field(L, r->src, lua_tostring(L, -2), "unknown field for out:%s", r->what);
         lua_pop(L, 1);
     }
+    lua_pop(L, 1);
 }
 
 /* Pushes field k and returns its string form, NULL when absent. Numbers are
@@ -854,7 +873,18 @@ static int key_scalar(lua_State *L, int idx, struct sbuf *out, const char **why)
         return 0;
     }
     if (lua_isinteger(L, idx)) {
-        sbuf_printf(out, "%lld", (long long)lua_tointeger(L, idx));
+        char digits[24];
+        int n = 0;
+        long long v = (long long)lua_tointeger(L, idx);
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        do {
+            digits[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0)
+            sbuf_addc(out, '-');
+        while (n > 0)
+            sbuf_addc(out, digits[--n]);
         return 0;
     }
     if (lua_type(L, idx) == LUA_TNUMBER) {

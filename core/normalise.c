@@ -916,9 +916,12 @@ int normaliser_band(const struct normaliser *n, const char *body, const char *fr
             return cc_fail(err, CC_EDATA, "value: no 'value' scale is configured for %s or %s",
                            framework, body);
         if (s->kind == SCALE_TARGET) {
-            if (!a->has_target)
-                return cc_fail(err, CC_EDATA, "target: the %s scale needs a target for the value",
-                               s->name);
+            if (!a->has_target) {
+                /* A value without a target is kept, but cannot be banded. */
+                snprintf(r->basis, sizeof r->basis, "%s: %g with no target, so no band", s->name,
+                         a->value);
+                return CC_OK;
+            }
             bool lower = code && code->direction && strcmp(code->direction, "lower") == 0;
             /* Distance above the target, in the direction that is better. */
             double d = lower ? a->target - a->value : a->value - a->target;
