@@ -23,7 +23,7 @@ struct aggregate {
     int64_t unit_id;
     const char *unit_via;
     const struct xw_code *code;
-    char *framework, *strand;
+    const char *framework, *strand; /* owned by the normaliser, or static */
     long applicable, sufficient, answers;
     int32_t start, end, observed;
 };
@@ -232,6 +232,14 @@ static const char *case_ref(struct importer *im, const char *crn, size_t len)
     int64_t i;
 
     if (!strmap_get(&im->case_refs, crn, len, &i)) {
+        /* Bounded: memory must not grow with the file. */
+        if (im->nrefs >= 65536) {
+            for (size_t k = 0; k < im->nrefs; k++)
+                free(im->refs[k]);
+            im->nrefs = 0;
+            strmap_free(&im->case_refs);
+            strmap_init(&im->case_refs);
+        }
         memcpy(raw, crn, 7);
         raw[7] = '\0';
         privacy_case_ref(im->priv, raw, ref);
@@ -593,8 +601,8 @@ static void count_answer(struct importer *im, const struct event_ref *ev, int64_
         idx = (int64_t)im->naggs;
         im->aggs = xrealloc(im->aggs, (im->naggs + 1) * sizeof *im->aggs);
         im->aggs[im->naggs++] = (struct aggregate){
-            (size_t)(ev - im->evs), unit_id, unit_via, code, xstrdup(framework),
-            strand ? xstrdup(strand) : NULL, 0, 0, 0, start, end, observed,
+            (size_t)(ev - im->evs), unit_id, unit_via, code, framework, strand,
+            0, 0, 0, start, end, observed,
         };
         strmap_put(&im->agg_index, (const char *)&k, sizeof k, idx);
     }
@@ -648,8 +656,12 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.band_basis = band.basis[0] ? band.basis : NULL;
     s.answer = answer_names[band.answer];
     s.level = x->case_ref ? "CASE" : "UNIT";
-    if (x->case_ref)
-        s.case_ref = case_ref(im, x->case_ref, strlen(x->case_ref));
+    char ref[PRIVACY_REF_SIZE];
+    if (x->case_ref) {
+        /* A copy: the bounded cache may be emptied while this record is stored. */
+        snprintf(ref, sizeof ref, "%s", case_ref(im, x->case_ref, strlen(x->case_ref)));
+        s.case_ref = ref;
+    }
     s.rating = x->rating;
     s.has_value = x->has_value;
     s.has_target = x->has_target;
@@ -663,7 +675,7 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.text = x->text;
     rc = store_assessment(im, &s, err);
     if (rc == CC_OK && x->case_ref && code && band.answer != ANSWER_NONE)
-        count_answer(im, ev, s.unit_id, s.unit_via, x->framework, code, s.strand, band.answer,
+        count_answer(im, ev, s.unit_id, s.unit_via, code->framework, code, s.strand, band.answer,
                      s.period_start, s.period_end, s.observed);
     return rc;
 }
@@ -1151,8 +1163,6 @@ int import_file(struct store *st, const struct import_env *env, const char *path
         free(im.refs[i]);
     free(im.refs);
     for (size_t i = 0; i < im.naggs; i++) {
-        free(im.aggs[i].framework);
-        free(im.aggs[i].strand);
     }
     free(im.aggs);
     strmap_free(&im.case_refs);

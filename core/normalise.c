@@ -380,6 +380,8 @@ static int load_crosswalk(struct normaliser *n, lua_State *L, const char *path,
     if (rc)
         goto fail_popped;
 
+    for (size_t i = 0; i < f.ncodes; i++)
+        f.codes[i].framework = f.name;
     /* A later folder's framework of the same name replaces the earlier one. */
     for (size_t i = 0; i < n->nfw; i++) {
         if (strcmp(n->fw[i].name, f.name) == 0) {

@@ -23,6 +23,7 @@ struct xw_map {
 };
 
 struct xw_code {
+    const char *framework; /* the owning framework's name */
     char *code, *label, *question, *strand, *direction;
     struct xw_map *maps;
     size_t nmaps;

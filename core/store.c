@@ -359,7 +359,7 @@ int store_open(struct store **out, const char *path, bool create, struct cc_erro
     rc = store_exec(s, "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = NORMAL;"
                        "PRAGMA foreign_keys = ON;"
-                       "PRAGMA cache_size = -32768;"
+                       "PRAGMA cache_size = -16384;"
                        "PRAGMA temp_store = MEMORY;",
                     err);
     if (rc == CC_OK)
