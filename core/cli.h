@@ -57,5 +57,6 @@ int cmd_plugins(struct globals *g, int argc, char **argv);
 int cmd_schema(struct globals *g, int argc, char **argv);
 int cmd_taxonomy(struct globals *g, int argc, char **argv);
 int cmd_case(struct globals *g, int argc, char **argv);
+extern const char usage_units[]; int cmd_units(struct globals *g, int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "import.h"
 #include "normalise.h"
 #include "privacy.h"
+#include "register.h"
 
 /* ---------------------------------------------------------------- init */
 
@@ -59,6 +60,8 @@ const char usage_import[] =
     "  --plugin NAME          use this plugin instead of detection\n"
     "  --plugin-dir DIR       also load plugins from DIR (repeatable)\n"
     "  --wait SECONDS         wait this long for another writer (default 0)\n"
+    "  --accept-fuzzy SCORE   link unit names to their closest register entry when the\n"
+    "                         match scores at least SCORE (0-1); recorded as 'fuzzy'\n"
     "  --max-memory MIB       memory cap per plugin run (default 256)\n"
     "  --max-instructions N   instruction budget per plugin run (default 2e10)\n"
     "  --quiet                print only errors\n"
@@ -136,9 +139,9 @@ static void print_result(const char *path, const struct import_result *r)
         printf(", %ld retired", r->records_retired);
     printf(")");
     if (r->rows_skipped)
-        printf(", %ld rows skipped", r->rows_skipped);
+        printf(", %ld row%s skipped", r->rows_skipped, r->rows_skipped == 1 ? "" : "s");
     if (r->records_unmapped)
-        printf(", %ld unmapped codes", r->records_unmapped);
+        printf(", %ld unmapped code%s", r->records_unmapped, r->records_unmapped == 1 ? "" : "s");
     if (r->version > 1)
         printf(", version %d of its source", r->version);
     printf(", %.2f s\n", r->seconds);
@@ -171,6 +174,12 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 status = cli_plugin_dirs_add(&dirs, "import", v);
         } else if (cli_opt(&o, "--plugin", &v, &status)) {
             iopt.plugin = v;
+        } else if (cli_opt(&o, "--accept-fuzzy", &v, &status)) {
+            char *end;
+            iopt.accept_fuzzy = v ? strtod(v, &end) : 0;
+            if (v && (*end != '\0' || !(iopt.accept_fuzzy > 0 && iopt.accept_fuzzy <= 1)))
+                status = cli_usage_error("import", "--accept-fuzzy takes a score above 0 and at "
+                                         "most 1, not '%s'", v);
         } else if (cli_opt(&o, "--wait", &v, &status)) {
             if (v && (status = cli_parse_int("import", "--wait", v, 0, 86400, &n)) == CC_OK)
                 iopt.wait_seconds = (int)n;
@@ -205,9 +214,16 @@ int cmd_import(struct globals *g, int argc, char **argv)
     iopt.progress = !quiet && isatty(2);
     if (status == CC_OK && plugin_registry_load(&reg, dirs.dirs, dirs.n, &limits, &err))
         status = cli_report(&err);
+    /* A usage mistake must not create the database or its key. */
+    if (status == CC_OK && iopt.plugin && plugin_find(reg, iopt.plugin) == NULL)
+        status = cli_usage_error("import", "no plugin named '%s' (see 'concord plugins list')",
+                                 iopt.plugin);
     if (status == CC_OK && normaliser_load(&norm, dirs.dirs, dirs.n, &err))
         status = cli_report(&err);
     if (status == CC_OK && cli_open_store(g, true, &st, &err))
+        status = cli_report(&err);
+    /* Units from each plugin folder's register/units.lua extend the built-in register. */
+    if (status == CC_OK && register_sync_dirs(st, dirs.dirs, dirs.n, iopt.wait_seconds, &err))
         status = cli_report(&err);
     if (status == CC_OK && privacy_open(&priv, g->db, NULL, false, true, &err))
         status = cli_report(&err);

@@ -707,7 +707,7 @@ static int store_aggregates(struct importer *im, struct cc_error *err)
         sbuf_printf(&key, "cases|%s|%s|%s|%s|%s", im->evs[g->ev].key, ucode ? ucode : "?",
                     g->framework, g->code->code, g->strand ? g->strand : "");
         sbuf_reset(&row);
-        sbuf_printf(&row, "aggregate of %ld case answers", g->answers);
+        sbuf_printf(&row, "aggregate of %ld case answer%s", g->answers, g->answers == 1 ? "" : "s");
         s.key = key.s;
         s.row = row.s;
         s.ev = &im->evs[g->ev];
@@ -1116,6 +1116,7 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     im.scope_from = im.scope_to = CLAIM_NO_DATE;
     strmap_init(&im.events);
     unit_resolver_init(&im.units, st);
+    unit_resolver_accept_fuzzy(&im.units, opt->accept_fuzzy);
 
     struct claim_sink sink = { &im, sink_event, sink_assessment, sink_recommendation, sink_unit,
                                sink_scope };
@@ -1140,6 +1141,10 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     else
         store_rollback(st);
     store_exec(st, "PRAGMA foreign_keys = ON", NULL);
+    /* Names that did not resolve are kept (outside the rolled-back import) so
+     * that a person can confirm one: concord units --unresolved. */
+    if (rc != CC_OK)
+        unit_record_unresolved(st, &im.units, path);
 
     res->outcome = IMPORT_IMPORTED;
     res->source_id = im.source_id;

@@ -26,6 +26,7 @@ struct import_options {
     const char *plugin;   /* NULL = detect */
     int wait_seconds;     /* for the write lock */
     bool progress;        /* progress line on stderr */
+    double accept_fuzzy;  /* accept unit proposals scoring at least this; 0 = never */
 };
 
 enum import_outcome { IMPORT_IMPORTED, IMPORT_UNCHANGED };

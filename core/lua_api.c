@@ -32,6 +32,7 @@ struct lua_source {
     double last_progress;
 
     struct csv_reader *csv;
+    bool csv_eof;          /* the current CSV reader reached the end of the file */
     unsigned generation;   /* bumped by every src:csv()/src:lines(), so stale iterators fail */
     long lines_row;        /* row counter for src:lines() */
     char *line;            /* getline buffer */
@@ -98,6 +99,11 @@ static int raise_field(lua_State *L, struct lua_source *src, const char *field, 
 const char *lua_api_error(const struct lua_source *src)
 {
     return src->has_err ? src->err : NULL;
+}
+
+void lua_api_detach(struct lua_source *src)
+{
+    src->sink = NULL;
 }
 
 const char *lua_api_current_row(const struct lua_source *src)
@@ -186,8 +192,9 @@ static int l_plugin(lua_State *L)
         if (!lua_isinteger(L, -1))
             return luaL_error(L, "plugin: api must be an integer");
         if (lua_tointeger(L, -1) != CONCORD_PLUGIN_API)
-            return luaL_error(L, "plugin: written for plugin API %d, this concord provides API %d",
-                              (int)lua_tointeger(L, -1), CONCORD_PLUGIN_API);
+            return luaL_error(L, "written for plugin API %d, but this concord provides API %d "
+                              "(upgrade concord, or use a version of the plugin for API %d)",
+                              (int)lua_tointeger(L, -1), CONCORD_PLUGIN_API, CONCORD_PLUGIN_API);
     }
     lua_pop(L, 1);
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
@@ -291,6 +298,7 @@ static void source_rewind(lua_State *L, struct lua_source *src)
     row_advance(L, src);
     csv_reader_free(src->csv);
     src->csv = NULL;
+    src->csv_eof = false;
     src->generation++;
     if (src->f == NULL) {
         src->f = fopen(src->path, "rb");
@@ -400,6 +408,32 @@ static const char *without_row(const char *msg)
     return msg;
 }
 
+/* A reader error, with the column's name where the header gives one, and the
+ * fix for the commonest cause of invalid UTF-8 (a file saved by Excel). */
+static int raise_csv_error(lua_State *L, struct lua_source *src, const char *msg, int header)
+{
+    char name[128] = "";
+    const char *hint = strstr(msg, "invalid UTF-8")
+                           ? " (saved by Excel? a plugin can read it with encoding = "
+                             "\"windows-1252\")"
+                           : "";
+    long k;
+
+    if (strncmp(msg, "field ", 6) == 0 && (k = strtol(msg + 6, NULL, 10)) > 0 &&
+        lua_istable(L, header)) {
+        if (lua_rawgeti(L, header, k) == LUA_TSTRING) {
+            const char *p = msg + 6;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            snprintf(name, sizeof name, "field %ld (%s)", k, lua_tostring(L, -1));
+            lua_pop(L, 1);
+            return raise_field(L, src, NULL, "%s%s%s", name, p, hint);
+        }
+        lua_pop(L, 1);
+    }
+    return raise_field(L, src, NULL, "%s%s", msg, hint);
+}
+
 /* Upvalues: 1 source, 2 generation, 3 header table or nil. */
 static int csv_iter(lua_State *L)
 {
@@ -416,10 +450,12 @@ static int csv_iter(lua_State *L)
     rc = csv_next(src->csv, err, sizeof err);
     if (rc < 0) {
         row_set(src, csv_row(src->csv));
-        return raise_field(L, src, NULL, "%s", without_row(err));
+        return raise_csv_error(L, src, without_row(err), lua_upvalueindex(3));
     }
-    if (rc == 0)
+    if (rc == 0) {
+        src->csv_eof = true;
         return 0;
+    }
     row_set(src, csv_row(src->csv));
     nf = csv_nfields(src->csv);
     src->stats.rows_read++;
@@ -427,7 +463,10 @@ static int csv_iter(lua_State *L)
     if (lua_istable(L, lua_upvalueindex(3))) {
         size_t nh = lua_rawlen(L, lua_upvalueindex(3));
         if (nf != nh)
-            return raise_field(L, src, NULL, "%zu fields, but the header has %zu", nf, nh);
+            return raise_field(L, src, NULL,
+                               "%zu fields, but the header has %zu (a missing separator, or an "
+                               "unquoted comma inside a value?)",
+                               nf, nh);
         lua_createtable(L, 0, (int)nf);
         for (size_t i = 0; i < nf; i++) {
             const char *v = csv_field(src->csv, i, &len);
@@ -614,7 +653,10 @@ static int source_json(lua_State *L)
     source_rewind(L, src);
     root = json_loadf(src->f, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (root == NULL) {
-        snprintf(src->rowtext, sizeof src->rowtext, "line %d", jerr.line);
+        if (src->size == 0)
+            return raise_field(L, src, NULL, "the file is empty: no JSON document");
+        /* Messages read PLUGIN:FILE:LINE: like the CSV ones. */
+        snprintf(src->rowtext, sizeof src->rowtext, "%d", jerr.line > 0 ? jerr.line : 1);
         return raise_field(L, src, NULL, "column %d: invalid JSON: %s", jerr.column, jerr.text);
     }
     src->json = true;
@@ -995,7 +1037,7 @@ static struct rec rec_begin(lua_State *L, const char *what)
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     if (o->src->sink == NULL)
-        luaL_error(L, "out:%s is only available inside parse()", what);
+        luaL_error(L, "out:%s is only available while parse() runs", what);
     return r;
 }
 
@@ -1021,11 +1063,19 @@ static int out_event(lua_State *L)
     e.unit = get_str(&r, "unit", true);
     e.started = get_date(&r, "started", true);
     e.ended = get_date(&r, "ended", true);
-    if (e.ended < e.started)
-        raise_field(L, r.src, "ended", "is before started");
+    if (e.ended < e.started) {
+        char a[DATE_FORMAT_SIZE], b[DATE_FORMAT_SIZE];
+        date_format(e.ended, a);
+        date_format(e.started, b);
+        raise_field(L, r.src, "ended", "%s is before started (%s)", a, b);
+    }
     e.published = get_date(&r, "published", false);
-    if (e.published != CLAIM_NO_DATE && e.published < e.ended)
-        raise_field(L, r.src, "published", "is before ended");
+    if (e.published != CLAIM_NO_DATE && e.published < e.ended) {
+        char a[DATE_FORMAT_SIZE], b[DATE_FORMAT_SIZE];
+        date_format(e.published, a);
+        date_format(e.ended, b);
+        raise_field(L, r.src, "published", "%s is before ended (%s)", a, b);
+    }
     e.title = get_str(&r, "title", false);
     e.reference = get_str(&r, "reference", false);
     e.cases_sampled = get_count(&r, "cases_sampled");
@@ -1291,9 +1341,14 @@ int lua_api_finish(struct lua_source *src, struct parse_stats *stats, struct cc_
     src->progress_shown = false;
     if (src->accounting && src->in_row && !src->row_used)
         return cc_fail(err, CC_EDATA,
-                       "%s: the plugin neither emitted a record for this row nor skipped it "
-                       "(call out:skip(reason) for rows it ignores)",
-                       src->rowtext);
+                       "the plugin neither emitted a record for this row nor skipped it "
+                       "(call out:skip(reason) for rows it ignores)");
+    /* Rows the plugin never read would be dropped without a trace. */
+    if (src->accounting && src->csv && !src->csv_eof)
+        return cc_fail(err, CC_EDATA,
+                       "the plugin stopped reading before the end of the file: the rows after "
+                       "this one were not imported (read to the end and out:skip what you "
+                       "leave out)");
     if (src->json && src->stats.rows_read == 0) {
         /* A JSON document has no rows: count what the plugin made of it. */
         src->stats.rows_read = src->stats.records + src->stats.rows_skipped;

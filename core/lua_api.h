@@ -47,6 +47,9 @@ void lua_api_push_out(lua_State *L, struct lua_source *src, struct claim_sink *s
  */
 int lua_api_finish(struct lua_source *src, struct parse_stats *stats, struct cc_error *err);
 
+/** Disconnects `out` from its sink: later emits raise an error. */
+void lua_api_detach(struct lua_source *src);
+
 /** The current row (as shown in messages), "" before any. */
 const char *lua_api_current_row(const struct lua_source *src);
 

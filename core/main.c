@@ -47,6 +47,7 @@ static const struct cmd commands[] = {
     { "plugins", cmd_plugins, "list plugins, or check which one takes a file", usage_plugins },
     { "taxonomy", cmd_taxonomy, "list areas, or a framework's codes and questions", usage_taxonomy },
     { "case", cmd_case, "show everything held about one case (by CRN)", usage_case },
+    { "units", cmd_units, "list the unit register; resolve or confirm unit names", usage_units },
     { "schema", cmd_schema, "print the database schema", usage_schema },
     { "help", cmd_help, "show help for a command", "Usage: concord help [COMMAND]\n" },
 };
@@ -139,5 +140,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "concord: unknown command '%s'\nTry 'concord --help'.\n", argv[o.i]);
         return CC_EUSAGE;
     }
+    /* "concord COMMAND --help" is the same for every command. */
+    if (o.i + 1 < argc && (strcmp(argv[o.i + 1], "--help") == 0 || strcmp(argv[o.i + 1], "-h") == 0))
+        return cli_help(c->name);
     return c->run(&g, argc - o.i, argv + o.i);
 }

@@ -84,6 +84,7 @@ int plugin_registry_load(struct plugin_registry **out, const char *const *dirs, 
         return cc_fail(err, CC_ESOFTWARE, "cannot create a Lua state: out of memory");
     }
     lua_api_open(reg->L);
+    sandbox_lock_global(reg->L, "concord");
     for (size_t d = 0; d < ndirs && rc == CC_OK; d++) {
         char **files;
         size_t n;
@@ -168,6 +169,8 @@ int plugin_detect(struct plugin_registry *reg, const char *path, double *scores,
     for (size_t i = 0; i < reg->count; i++) {
         struct cc_error e2 = { 0 };
         scores[i] = 0;
+        /* detect() must be cheap: each call gets its own small budget. */
+        sandbox_reset_budget(L, PLUGIN_DETECT_INSTRUCTIONS);
         lua_rawgeti(L, LUA_REGISTRYINDEX, reg->refs[i]);
         lua_getfield(L, -1, "detect");
         lua_remove(L, -2);
@@ -246,6 +249,7 @@ int plugin_parse(const struct plugin_registry *reg, const struct plugin_info *p,
     if (L == NULL)
         return cc_fail(err, CC_ESOFTWARE, "cannot create a Lua state: out of memory");
     lua_api_open(L);
+    sandbox_lock_global(L, "concord");
     /* A fresh state per file: nothing a plugin does can leak into the next file. */
     rc = load_definition(L, p->path, &e2);
     if (rc) {
@@ -257,6 +261,8 @@ int plugin_parse(const struct plugin_registry *reg, const struct plugin_info *p,
     src = lua_api_push_source(L, path, progress);
     lua_api_push_out(L, src, sink);
     rc = sandbox_pcall(L, 2, 0, &e2);
+    /* Nothing may emit once parse() has returned, not even a __gc finaliser. */
+    lua_api_detach(src);
     if (rc == CC_OK)
         rc = lua_api_finish(src, stats, &e2);
     if (rc) {

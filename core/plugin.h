@@ -63,6 +63,9 @@ int plugin_parse(const struct plugin_registry *reg, const struct plugin_info *p,
                  struct parse_stats *stats, struct cc_error *err);
 
 #define PLUGIN_MIN_CONFIDENCE 0.5
+/* The budget of one detect() call: generous for reading a header, small
+ * enough that a looping detect costs a second, not minutes. */
+#define PLUGIN_DETECT_INSTRUCTIONS 100000000ULL
 #define PLUGIN_AMBIGUITY_MARGIN 0.1
 
 #endif

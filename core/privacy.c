@@ -66,29 +66,45 @@ static int read_key(struct privacy *p, struct cc_error *err)
     return CC_OK;
 }
 
+/*
+ * Writes a new key to a temporary file, then links it into place: a reader
+ * never sees half a key, and of two first imports racing, one key wins and
+ * the other process reads it (EEXIST).
+ */
 static int create_key(struct privacy *p, struct cc_error *err)
 {
     char hex[2 * crypto_auth_hmacsha256_KEYBYTES + 2];
-    int fd;
+    struct sbuf tmp;
+    int fd, rc = CC_OK;
 
     randombytes_buf(p->key, sizeof p->key);
     sodium_bin2hex(hex, sizeof hex - 1, p->key, sizeof p->key);
     strcat(hex, "\n");
-    /* O_EXCL: never overwrite a key, whatever happens. */
-    fd = open(p->key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0)
-        return cc_fail(err, CC_EIO, "%s: cannot create the case-reference key: %s", p->key_path,
-                       strerror(errno));
-    size_t len = strlen(hex);
-    if (write(fd, hex, len) != (ssize_t)len || fsync(fd) != 0) {
+    sbuf_init(&tmp);
+    sbuf_printf(&tmp, "%s.tmp.%ld", p->key_path, (long)getpid());
+    fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        rc = cc_fail(err, CC_EIO, "%s: cannot create the case-reference key: %s", p->key_path,
+                     strerror(errno));
+    } else {
+        size_t len = strlen(hex);
+        if (write(fd, hex, len) != (ssize_t)len || fsync(fd) != 0)
+            rc = cc_fail(err, CC_EIO, "%s: cannot write the key: %s", p->key_path,
+                         strerror(errno));
         close(fd);
-        unlink(p->key_path);
-        return cc_fail(err, CC_EIO, "%s: cannot write the key: %s", p->key_path,
-                       strerror(errno));
+        /* link() never replaces an existing key, whatever happens. */
+        if (rc == CC_OK && link(tmp.s, p->key_path) != 0) {
+            if (errno == EEXIST)
+                rc = read_key(p, err);
+            else
+                rc = cc_fail(err, CC_EIO, "%s: cannot create the case-reference key: %s",
+                             p->key_path, strerror(errno));
+        }
+        unlink(tmp.s);
     }
-    close(fd);
     sodium_memzero(hex, sizeof hex);
-    return CC_OK;
+    sbuf_free(&tmp);
+    return rc;
 }
 
 int privacy_open(struct privacy **out, const char *db_path, const char *key_path, bool keep_raw,

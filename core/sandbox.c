@@ -14,7 +14,7 @@
 
 struct sandbox {
     size_t used, peak, limit;
-    uint64_t instructions, max_instructions;
+    uint64_t instructions, max_instructions, configured_instructions;
     int tripped; /* 1 = instructions, 2 = memory */
 };
 
@@ -79,12 +79,18 @@ static const char *const blocked[][2] = {
     { "dofile", "dofile is not available to plugins" },
     { "collectgarbage", "collectgarbage is not available to plugins" },
     { "loadstring", "loadstring is not available to plugins" },
+    { "dump", "string.dump is not available to plugins" },
 };
 
 static int blocked_index(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
 
+    /* _G is the chunk's own environment, never the shared globals. */
+    if (name && strcmp(name, "_G") == 0) {
+        lua_pushvalue(L, 1);
+        return 1;
+    }
     if (name) {
         for (size_t i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
             if (strcmp(name, blocked[i][0]) == 0)
@@ -116,6 +122,61 @@ static int sandbox_print(lua_State *L)
     return 0;
 }
 
+/* A read-only view of a shared library table: plugins loaded into one state
+ * (detection runs every plugin's detect in one) cannot change what the others
+ * call. Upvalue 1 is the real table, upvalue 2 its name. */
+static int locked_index(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+
+    if (name && strcmp(name, "dump") == 0)
+        return luaL_error(L, "sandbox: string.dump is not available to plugins");
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 1;
+}
+
+static int locked_newindex(lua_State *L)
+{
+    return luaL_error(L, "sandbox: the %s library cannot be changed",
+                      lua_tostring(L, lua_upvalueindex(2)));
+}
+
+static int locked_pairs(lua_State *L)
+{
+    lua_getglobal(L, "next");
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushnil(L);
+    return 3;
+}
+
+void sandbox_lock_global(lua_State *L, const char *name)
+{
+    lua_getglobal(L, name);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_newtable(L);          /* proxy */
+    lua_newtable(L);          /* its metatable */
+    lua_pushvalue(L, -3);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, locked_index, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -3);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, locked_newindex, 2);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, -3);
+    lua_pushcclosure(L, locked_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, name);
+    lua_pop(L, 1);
+}
+
 /* The metatable that strings share must not be changeable by a plugin. */
 static int string_meta_guard(lua_State *L)
 {
@@ -132,6 +193,7 @@ lua_State *sandbox_new(const struct sandbox_limits *limits)
     sb->limit = limits && limits->max_memory ? limits->max_memory : DEFAULT_MAX_MEMORY;
     sb->max_instructions =
         limits && limits->max_instructions ? limits->max_instructions : DEFAULT_MAX_INSTRUCTIONS;
+    sb->configured_instructions = sb->max_instructions;
     L = lua_newstate(sandbox_alloc, sb);
     if (L == NULL) {
         free(sb);
@@ -171,6 +233,9 @@ lua_State *sandbox_new(const struct sandbox_limits *limits)
     /* Parsing makes a short-lived table per row and per record: the
      * generational collector handles that pattern with far less work. */
     lua_gc(L, LUA_GCGEN, 0, 0);
+    static const char *const libs[] = { "string", "table", "math", "utf8" };
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+        sandbox_lock_global(L, libs[i]);
     lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, HOOK_STEP);
     return L;
 }
@@ -182,6 +247,24 @@ void sandbox_close(lua_State *L)
     struct sandbox *sb = sandbox_of(L);
     lua_close(L);
     free(sb);
+}
+
+void sandbox_reset_budget(lua_State *L, uint64_t max_instructions)
+{
+    struct sandbox *sb = sandbox_of(L);
+
+    sb->instructions = 0;
+    sb->max_instructions = max_instructions && max_instructions < sb->configured_instructions
+                               ? max_instructions
+                               : sb->configured_instructions;
+    if (sb->tripped == 1)
+        sb->tripped = 0;
+    if (sb->tripped == 2) {
+        lua_gc(L, LUA_GCCOLLECT);
+        if (sb->used < sb->limit)
+            sb->tripped = 0;
+    }
+    lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, HOOK_STEP);
 }
 
 uint64_t sandbox_instructions(lua_State *L)
@@ -233,6 +316,12 @@ int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_e
     chunkname[0] = '@';
     strcpy(chunkname + 1, path);
     /* Mode "t": a precompiled chunk is refused, as bytecode can break the VM. */
+    if (b.len >= 4 && memcmp(b.s, LUA_SIGNATURE, 4) == 0) {
+        free(chunkname);
+        sbuf_free(&b);
+        return cc_fail(err, CC_EDATA, "%s: precompiled Lua (bytecode) is not accepted; use the "
+                       ".lua source", path);
+    }
     rc = luaL_loadbufferx(L, b.s ? b.s : "", b.len, chunkname, "t");
     free(chunkname);
     sbuf_free(&b);

@@ -37,6 +37,17 @@ int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_e
  */
 int sandbox_pcall(lua_State *L, int nargs, int nresults, struct cc_error *err);
 
+/**
+ * Starts a fresh instruction count for the next call, capped at
+ * max_instructions when that is lower than the configured budget (0 = the
+ * configured budget). Detection calls each detect() with a small cap, so one
+ * slow or looping detect cannot starve the others.
+ */
+void sandbox_reset_budget(lua_State *L, uint64_t max_instructions);
+
+/** Replaces global `name` (a table) by a read-only view of it. */
+void sandbox_lock_global(lua_State *L, const char *name);
+
 /** Instructions and peak bytes used so far, for `--verbose` and benchmarks. */
 uint64_t sandbox_instructions(lua_State *L);
 size_t sandbox_peak_memory(lua_State *L);

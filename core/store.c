@@ -355,6 +355,8 @@ int store_open(struct store **out, const char *path, bool create, struct cc_erro
         return rc;
     }
     sqlite3_extended_result_codes(s->db, 0);
+    /* Another process may be checkpointing as we open: wait for it, briefly. */
+    sqlite3_busy_timeout(s->db, 5000);
     /* WAL lets readers (reports, the CLI) run while the one writer imports. */
     rc = store_exec(s, "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = NORMAL;"
@@ -391,7 +393,7 @@ int store_begin_write(struct store *s, int wait_seconds, struct cc_error *err)
     rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return cc_fail(err, CC_EBUSY,
-                       "%s: another concord process is writing to this database "
+                       "%s: another process is writing to this database "
                        "(waited %d s); try again later or pass --wait SECONDS",
                        s->path, wait_seconds > 0 ? wait_seconds : 0);
     if (rc != SQLITE_OK)

@@ -5,8 +5,6 @@
  * may hold NUL bytes. Records are flattened to one string (see render()) so
  * a whole parse is checked with one exact comparison.
  */
-#define _POSIX_C_SOURCE 200809L
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +194,8 @@ static void test_empty_lines_and_numbers(void)
            "1:1<h1|h2>2:2<a\\nb|c>3:4<x\\r\\ny\\r\\nz|w>4:7<last|1>",
            "row and line numbers with embedded newlines");
     is_str(render_pos("a\r\r\nb"), "1:1<a>2:3<b>", "CR then CRLF: two line endings");
+    is_str(render_pos("\"a\rb\nc\",d\nnext\n"), "1:1<a\\rb\\nc|d>2:4<next>",
+           "CR and LF apart inside quotes are two lines");
 }
 
 static void test_bom(void)

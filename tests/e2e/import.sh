@@ -1,0 +1,291 @@
+# SPDX-License-Identifier: MIT
+# End-to-end: importing files and folders, versions of a source, retirement in
+# scope, all-or-nothing failures, detection, and the command line itself.
+# Usage: sh tests/e2e/import.sh BINARY SOURCE_ROOT   (prints TAP)
+. "$2/tests/e2e/lib.sh"
+
+strip_time() { # the seconds at the end of an "imported" line vary
+    printf '%s\n' "$1" | sed 's/, [0-9]*\.[0-9][0-9] s$/, T s/'
+}
+
+# ---------------------------------------------------------------- init
+
+exits 0 "init creates the database" "$BIN" --db "$DB" init
+like "$out" "$DB: schema version [0-9]*, [0-9]* units in the register" "init reports schema and units"
+is "$(sql 'PRAGMA user_version')" "$(echo "$out" | sed 's/.*schema version \([0-9]*\),.*/\1/')" \
+    "init's schema version is the database's user_version"
+exits 0 "init again is safe" "$BIN" --db "$DB" init
+
+# ---------------------------------------------------------------- first import
+
+V1=$DATA/audit-v1.csv
+V2=$DATA/audit-v2.csv
+V3=$DATA/audit-v3.csv
+
+exits 0 "import a CSV audit" concord import "$V1"
+is "$(strip_time "$out")" \
+    "imported  $V1 with t-audit 1.0.0: 9 rows, 11 records and 5 aggregates of case answers (16 new, 0 updated, 0 unchanged), 2 rows skipped, T s" \
+    "import prints what it stored"
+is "$err" "" "nothing on stderr"
+
+exits 0 "sources --format json" concord sources --format json
+is "$(echo "$out" | sed -n '1p;$p' | tr '\n' ' ')" "[ ] " "sources JSON is one list"
+for kv in "plugin:\"t-audit\"" "plugin_version:\"1.0.0\"" "body:\"TEST\"" \
+    "source_key:\"test-audit-2021\"" "version:1" "path:\"$V1\"" "bytes:$(wc -c <"$V1" | tr -d ' ')" \
+    "rows_read:9" "rows_emitted:7" "rows_skipped:2" "records:11" "records_new:16" \
+    "records_updated:0" "records_unchanged:0" "records_retired:0" "superseded_by:null"; do
+    is "$(source_field 1 "${kv%%:*}")" "${kv#*:}" "source 1 ${kv%%:*} is ${kv#*:}"
+done
+like "$out" "*\"sha256\": \"$(sha256sum "$V1" | cut -c1-64)\"*" "source 1 sha256 is the file's"
+like "$out" '*"skipped_reasons": {"no answer":1,"scope declaration":1},*' "skip reasons are counted"
+like "$out" '*"scope": {"key":"test-audit-2021","units":[[]"N54"],"from":"2021-07-01","to":"2021-12-31"},*' \
+    "the declared scope is recorded"
+
+is "$(sql 'SELECT count(*) FROM sources')" 1 "1 source"
+is "$(sql 'SELECT count(*) FROM events')" 4 "4 events"
+is "$(sql "SELECT count(*) FROM assessments WHERE level = 'CASE' AND NOT derived")" 7 "7 case-level assessments"
+is "$(sql 'SELECT count(*) FROM assessments WHERE derived')" 5 "5 derived aggregates (one per audit and question)"
+is "$(sql 'SELECT count(*) FROM recommendations')" 0 "0 recommendations"
+is "$(sql 'SELECT count(*) FROM events WHERE source_id = 1 AND retired_by IS NULL AND revision = 1')" 4 \
+    "every event belongs to source 1, live, revision 1"
+is "$(sql "SELECT group_concat(e.identity || '=' || u.code, ' ') FROM events e JOIN units u ON u.id = e.unit_id ORDER BY e.identity")" \
+    "A1=N54SOT A2=N54SUND A3=N50BOLT A4=N54SUND" "units resolve by code and by name (Sunderland)"
+is "$(sql "SELECT group_concat(source_row, ' ') FROM (SELECT source_row FROM assessments WHERE NOT derived ORDER BY id)")" \
+    "3 4 5 6 7 9 10" "each case answer records its CSV row (header = row 1)"
+is "$(sql "SELECT cases_applicable || '/' || cases_sufficient FROM assessments a JOIN events e ON e.id = a.event_id WHERE a.derived AND e.identity = 'A1' AND a.code = 'Q2'")" \
+    "1/0" "an aggregate counts answers, leaving NA out"
+dump_db "$SCRATCH/v1.sql"
+is "$(grep -c 'X[0-9]\{6\}' "$SCRATCH/v1.sql")" 0 "no CRN of the file reaches the database"
+
+# ---------------------------------------------------------------- the same file again
+
+exits 0 "re-import of the same file" concord import "$V1"
+is "$out" "unchanged $V1 (t-audit; already imported as source 1)" "re-import says unchanged"
+same_db "$SCRATCH/v1.sql" "re-import leaves the whole database byte-identical"
+cp "$V1" "$SCRATCH/renamed-copy.csv"
+exits 0 "the same content under another name" concord import "$SCRATCH/renamed-copy.csv"
+is "$out" "unchanged $SCRATCH/renamed-copy.csv (t-audit; already imported as source 1)" \
+    "same content under another name is unchanged too"
+same_db "$SCRATCH/v1.sql" "... and changes nothing"
+
+# ---------------------------------------------------------------- a new version of the source
+
+exits 0 "import version 2 of the source" concord import "$V2"
+is "$(strip_time "$out")" \
+    "imported  $V2 with t-audit 1.0.0: 6 rows, 6 records and 3 aggregates of case answers (0 new, 1 updated, 8 unchanged, 1 retired), 2 rows skipped, version 2 of its source, T s" \
+    "version 2: one record updated, one retired"
+for kv in "source_key:\"test-audit-2021\"" "version:2" "records_new:0" "records_updated:1" \
+    "records_unchanged:8" "records_retired:1" "superseded_by:null"; do
+    is "$(source_field 2 "${kv%%:*}")" "${kv#*:}" "source 2 ${kv%%:*} is ${kv#*:}"
+done
+is "$(source_field 1 superseded_by)" 2 "source 1 is superseded by source 2"
+is "$(source_field 1 version)" 1 "source 1 stays version 1"
+is "$(sql 'SELECT count(*) FROM events')" 4 "old events are kept, not deleted"
+is "$(sql 'SELECT count(*) FROM assessments')" 12 "old assessments are kept, not deleted"
+is "$(sql "SELECT a.rating || ' row ' || a.source_row || ' source ' || a.source_id FROM assessments a WHERE a.retired_by = 2")" \
+    "NA row 6 source 1" "the answer removed inside the scope is retired by source 2"
+is "$(sql "SELECT a.revision || ' ' || a.observed_at || ' ' || a.source_id FROM assessments a JOIN events e ON e.id = a.event_id WHERE a.source_row = '3' AND e.identity = 'A1'")" \
+    "2 2021-07-08 2" "the changed answer is updated in place (revision 2)"
+is "$(sql "SELECT count(*) FROM assessments a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A3' AND a.retired_by IS NULL AND a.source_id = 1")" \
+    2 "records of a unit outside the scope are not retired (retired_by IS NULL)"
+is "$(sql "SELECT count(*) FROM events WHERE identity IN ('A3', 'A4') AND retired_by IS NULL AND source_id = 1")" \
+    2 "events outside the scope's units or dates are not retired"
+is "$(sql "SELECT count(*) FROM assessments a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A4' AND a.retired_by IS NULL")" \
+    2 "records dated after the scope's end are not retired"
+is "$(sql "SELECT count(*) FROM assessments WHERE source_id = 2")" 7 "assessments seen again move to source 2"
+is "$(sql "SELECT count(*) FROM events WHERE source_id = 2")" 2 "events seen again move to source 2"
+
+# ---------------------------------------------------------------- version 3 brings a record back
+
+exits 0 "import version 3 of the source" concord import "$V3"
+is "$(strip_time "$out")" \
+    "imported  $V3 with t-audit 1.0.0: 6 rows, 7 records and 3 aggregates of case answers (0 new, 0 updated, 10 unchanged), 1 row skipped, version 3 of its source, T s" \
+    "version 3 brings the retired answer back"
+is "$(sql "SELECT count(*) FROM assessments WHERE retired_by IS NOT NULL")" 0 "no record is retired any more"
+is "$(source_field 2 superseded_by)" 3 "source 2 is superseded by source 3"
+is "$(source_field 1 superseded_by)" 2 "source 1 still points at source 2"
+
+# ---------------------------------------------------------------- failing half way
+
+BAD=$DATA/audit-bad-row50.csv
+dump_db "$SCRATCH/before-bad.sql"
+exits 65 "a bad value on row 50 of 100 rejects the file" concord import "$BAD"
+is "$(echo "$err" | sed -n 1p)" \
+    "concord: t-audit:$BAD:50: observed: '2021-02-30' is not a real date" \
+    "the message is PLUGIN:PATH:ROW: FIELD: reason"
+is "$(echo "$err" | sed -n 2p)" "concord: $BAD was not imported; the database is unchanged by it" \
+    "and says the database is unchanged"
+is "$out" "" "nothing on stdout"
+same_db "$SCRATCH/before-bad.sql" "the 48 good rows before it left no trace"
+
+# ---------------------------------------------------------------- no scope, no retirement
+
+# Versions of a source without out:scope share the file's name as their key.
+mkdir -p "$SCRATCH/claims"
+C=$SCRATCH/claims/claims.csv
+H='test_claim,key,event,kind,unit,started,ended,framework,code,rating,units'
+fresh_db
+printf '%s\n' "$H" 'event,E1,,AUDIT,N54SOT,2021-07-05,2021-07-09,,,,' \
+    'assessment,S1,E1,,,,,TEST-1,Q1,Good,' 'assessment,S2,E1,,,,,TEST-1,Q2,Poor,' >"$C"
+exits 0 "a source without a scope" concord import "$C"
+printf '%s\n' "$H" 'event,E1,,AUDIT,N54SOT,2021-07-05,2021-07-09,,,,' \
+    'assessment,S1,E1,,,,,TEST-1,Q1,Good,' >"$C"
+exits 0 "its next version, one record fewer, still without a scope" concord import "$C"
+like "$out" "imported  $C with t-claims 1.0.0: 2 rows, 2 records (0 new, 0 updated, 2 unchanged), version 2 of its source, *" \
+    "without out:scope nothing is retired"
+is "$(sql "SELECT count(*) FROM assessments WHERE identity = 'S2' AND retired_by IS NULL")" 1 \
+    "the missing record stays live: absence is not resolution"
+is "$(source_field 2 source_key)" '"claims.csv"' "the default source key is the file's name"
+printf '%s\n' "$H" 'scope,,,,,,,,,,N54' 'event,E1,,AUDIT,N54SOT,2021-07-05,2021-07-09,,,,' \
+    'assessment,S1,E1,,,,,TEST-1,Q1,Good,' >"$C"
+exits 0 "a third version that declares its scope" concord import "$C"
+like "$out" "* (0 new, 0 updated, 2 unchanged, 1 retired), 1 row skipped, version 3 of its source, *" \
+    "once a scope is declared, the record missing since version 2 is retired"
+is "$(sql "SELECT retired_by FROM assessments WHERE identity = 'S2'")" 3 "... by version 3"
+
+# ---------------------------------------------------------------- byte order mark, CRLF, --quiet
+
+fresh_db
+printf '\357\273\277' >"$SCRATCH/bom.csv"
+cat "$V1" >>"$SCRATCH/bom.csv"
+sed 's/$/\r/' "$V1" >"$SCRATCH/crlf.csv"
+exits 0 "a file with a UTF-8 byte order mark" concord import "$SCRATCH/bom.csv"
+is "$(strip_time "$out")" \
+    "imported  $SCRATCH/bom.csv with t-audit 1.0.0: 9 rows, 11 records and 5 aggregates of case answers (16 new, 0 updated, 0 unchanged), 2 rows skipped, T s" \
+    "a byte order mark changes nothing in detection or parsing"
+exits 0 "the same file with CRLF line endings" concord import "$SCRATCH/crlf.csv"
+is "$(strip_time "$out")" \
+    "imported  $SCRATCH/crlf.csv with t-audit 1.0.0: 9 rows, 11 records and 5 aggregates of case answers (0 new, 0 updated, 16 unchanged), 2 rows skipped, version 2 of its source, T s" \
+    "CRLF line endings give the very same records"
+exits 0 "import --quiet" concord import --quiet "$V2"
+is "$out$err" "" "--quiet prints nothing on success"
+
+# ---------------------------------------------------------------- folders
+
+FOLDER=$DATA/folder
+fresh_db
+exits 0 "import a folder" concord import "$FOLDER"
+is "$(strip_time "$out")" "imported  $FOLDER/inspections.json with t-json 1.0.0: 5 rows, 5 records (5 new, 0 updated, 0 unchanged), T s
+skipped   $FOLDER/notes.txt: no plugin recognises it
+imported  $FOLDER/recs.csv with t-rec 1.0.0: 2 rows, 3 records (3 new, 0 updated, 0 unchanged), T s
+skipped   $FOLDER/sub/readme.md: no plugin recognises it
+2 imported, 0 unchanged, 2 skipped, 0 failed" \
+    "files are taken in name order, sub-folders too; unclaimed ones are skipped, dot-files ignored"
+is "$(sql "SELECT count(*) FROM sources WHERE path LIKE '%.ignored.csv'")" 0 "the dot-file was not imported"
+is "$(sql "SELECT group_concat(source_row, ' ') FROM (SELECT source_row FROM assessments ORDER BY id)")" \
+    "/inspections/0/ratings/0 /inspections/0/ratings/1 /inspections/1/ratings/0" \
+    "JSON records point at their place in the document"
+is "$(sql "SELECT group_concat(identity || ':' || status || ':' || coalesce(due, '-'), ' ') FROM (SELECT * FROM recommendations ORDER BY id)")" \
+    "R1:OPEN:2022-12-31 R2:IN_PROGRESS:-" "recommendations default to OPEN"
+exits 0 "import the folder again" concord import "$FOLDER"
+is "$(echo "$out" | tail -n 1)" "0 imported, 2 unchanged, 2 skipped, 0 failed" "a second folder import changes nothing"
+
+# ---------------------------------------------------------------- detection
+
+TWIN=$DATA/twin.csv
+dump_db "$SCRATCH/before-twin.sql"
+exits 65 "two plugins claiming a file at 0.9 is an error" concord import "$TWIN"
+is "$err" "concord: $TWIN: more than one plugin claims this file (t-twin-a 0.90, t-twin-b 0.90); choose one with --plugin NAME
+concord: $TWIN was not imported; the database is unchanged by it" \
+    "the message names both plugins and asks for --plugin"
+same_db "$SCRATCH/before-twin.sql" "an ambiguous file changes nothing"
+exits 0 "--plugin settles an ambiguous file" concord import --plugin t-twin-b "$TWIN"
+like "$out" "imported  $TWIN with t-twin-b 1.0.0: 1 rows, 0 records *" "... with the plugin named"
+
+# The plugins tried, in the order they are asked (built-ins first).
+tried=$(concord plugins list | sed -n '/^[^ ]/s/ .*/ 0.00/p' | sed -n 'H;${x;s/^\n//;s/\n/, /g;p;}')
+UNCLAIMED=$DATA/unclaimed.txt
+exits 65 "a file no plugin claims is an error" concord import "$UNCLAIMED"
+is "$err" "concord: $UNCLAIMED: no plugin recognises this file (tried: $tried); pass --plugin NAME or write a plugin for it (docs/plugins.md)
+concord: $UNCLAIMED was not imported; the database is unchanged by it" \
+    "the message lists every plugin tried"
+like "$tried" "*t-audit 0.00, t-claims 0.00, t-json 0.00, *t-twin-a 0.00, t-twin-b 0.00" \
+    "(the list holds the test plugins)"
+
+exits 0 "plugins check FILE" concord plugins check "$V1"
+is "$(echo "$out" | grep '^t-')" "t-audit    0.90
+t-claims   0.00
+t-json     0.00
+t-partial  0.00
+t-rec      0.00
+t-twin-a   0.00
+t-twin-b   0.00" "plugins check shows each plugin's confidence"
+is "$(echo "$out" | tail -n 1)" "$V1 would be imported by t-audit" "plugins check names the winner"
+exits 65 "plugins check on an ambiguous file" concord plugins check "$TWIN"
+is "$(echo "$out" | tail -n 1)" \
+    "$TWIN: more than one plugin claims this file (t-twin-a 0.90, t-twin-b 0.90); choose one with --plugin NAME" \
+    "plugins check explains the ambiguity"
+exits 65 "plugins check on an unclaimed file" concord plugins check "$UNCLAIMED"
+exits 66 "plugins check on a missing file" concord plugins check "$SCRATCH/nope.csv"
+is "$err" "concord: $SCRATCH/nope.csv: No such file or directory" "... names the file"
+exits 0 "plugins list" concord plugins list
+like "$out" "*
+t-audit    TEST      1.0.0   e2e test plugin: case-file audit CSV
+           $PLUGINS/t_audit.lua
+*" "plugins list shows name, body, version, description and file"
+
+# ---------------------------------------------------------------- command line
+
+dump_db "$SCRATCH/before-cli.sql"
+exits 64 "--plugin NOPE" concord import --plugin NOPE "$V1"
+is "$(echo "$err" | sed -n 1p)" "concord import: no plugin named 'NOPE' (see 'concord plugins list')" \
+    "--plugin NOPE says there is no such plugin"
+exits 64 "--plugin NOPE with a database that does not exist yet" \
+    "$BIN" --db "$SCRATCH/new.db" import --plugin-dir "$PLUGINS" --plugin NOPE "$V1"
+ok "a usage error does not create the database" [ ! -e "$SCRATCH/new.db" ]
+exits 66 "a missing file" concord import "$SCRATCH/nope.csv"
+is "$err" "concord: $SCRATCH/nope.csv: No such file or directory" "a missing file is named"
+exits 66 "a missing --plugin-dir" concord import --plugin-dir "$SCRATCH/nope" "$V1"
+is "$err" "concord import: --plugin-dir $SCRATCH/nope: not a folder" "a missing plugin folder is named"
+exits 64 "an unknown option" concord import --bogus "$V1"
+is "$err" "concord import: unknown option '--bogus'
+Try 'concord import --help'." "an unknown option is named, with a hint"
+exits 64 "an option without its value" concord import "$V1" --wait
+is "$err" "concord import: --wait needs a value" "... says which option"
+exits 64 "a bad number" concord import --wait soon "$V1"
+is "$err" "concord import: --wait must be a whole number from 0 to 86400, not 'soon'" "... says what it must be"
+exits 64 "import without files" concord import
+is "$err" "concord import: give at least one file or folder
+Try 'concord import --help'." "import without files asks for one"
+exits 64 "an unknown global option" "$BIN" --bogus sources
+exits 64 "an unknown command" "$BIN" --db "$DB" frobnicate
+is "$err" "concord: unknown command 'frobnicate'
+Try 'concord --help'." "an unknown command is named"
+exits 64 "no command at all" "$BIN"
+exits 64 "sources --format xml" concord sources --format xml
+same_db "$SCRATCH/before-cli.sql" "usage errors change nothing"
+exits 66 "sources without a database" "$BIN" --db "$SCRATCH/none.db" sources
+like "$err" "concord: $SCRATCH/none.db: cannot open database: *(run 'concord init' or import something first)" \
+    "sources without a database says how to make one"
+
+exits 0 "concord --help" "$BIN" --help
+like "$out" "Usage: concord *" "global help is a usage text"
+commands=$(echo "$out" | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
+exits 0 "concord --version" "$BIN" --version
+like "$out" "concord [0-9]*.[0-9]*.[0-9]* (schema [0-9]*, plugin API 1, *" "--version names schema and plugin API"
+like "$(echo $commands)" "init import sources plugins *schema help" "global help lists the commands"
+for c in $commands; do
+    exits 0 "concord $c --help" "$BIN" "$c" --help
+    like "$out" "Usage: concord *" "concord $c --help prints its usage"
+done
+exits 0 "concord help import" "$BIN" help import
+like "$out" "Usage: concord [[]--db FILE] import *" "help COMMAND prints the command's usage"
+
+# ---------------------------------------------------------------- schema
+
+exits 0 "concord schema" "$BIN" schema
+schema=$out
+is "$(echo "$schema" | sed -n 1p)" "-- Concord schema, version $(sql 'PRAGMA user_version')" \
+    "schema names the database's version"
+tables=$(sql "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+for t in $tables; do
+    like "$schema" "*CREATE TABLE $t (*" "schema prints CREATE TABLE $t"
+done
+like "$tables" "*assessments*events*recommendations*sources*units*" "(the core tables are there)"
+echo "$schema" | sqlite3 -batch "$SCRATCH/from-schema.db" 2>"$ERR"
+is "$(cat "$ERR")" "" "the schema runs as SQL"
+is "$(sqlite3 -batch "$SCRATCH/from-schema.db" "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER BY 1")" \
+    "$(sql "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER BY 1")" \
+    "the schema makes the same tables, indexes and views as init"
+
+done_testing

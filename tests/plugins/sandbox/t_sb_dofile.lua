@@ -1,0 +1,13 @@
+-- Test-only plugin (tests/e2e/sandbox.sh): runs a file
+return concord.plugin {
+  api = 1,
+  name = "t-sb-dofile",
+  body = "TEST",
+  version = "1.0.0",
+  identity_version = 1,
+  description = "sandbox escape test: runs a file",
+  detect = function(src) return 0 end,
+  parse = function(src, out)
+    dofile("/etc/passwd")
+  end,
+}

@@ -1,0 +1,16 @@
+-- Test-only plugin (tests/e2e/sandbox.sh): allocates without bound, swallowing the error, then emits
+return concord.plugin {
+  api = 1,
+  name = "t-sb-memory-pcall",
+  body = "TEST",
+  version = "1.0.0",
+  identity_version = 1,
+  description = "sandbox escape test: allocates without bound, swallowing the error, then emits",
+  detect = function(src) return 0 end,
+  parse = function(src, out)
+    local t = {}
+    pcall(function() while true do t[#t + 1] = string.rep("x", 1 << 20) .. #t end end)
+    t = nil
+    for row in src:csv{ header = true } do out:skip("survived") end
+  end,
+}
