@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include <stdarg.h>
 #include "register.h"
 
@@ -124,8 +125,30 @@ const char *cli_builtin_plugin_dir(void)
     return dir;
 }
 
+int cli_config(struct globals *g, const struct config **out, struct cc_error *err)
+{
+    if (g->config == NULL) {
+        int rc = config_load_checked(&g->config, g->config_given, err);
+        if (rc)
+            return rc;
+    }
+    *out = g->config;
+    return CC_OK;
+}
+
 int cli_open_store(struct globals *g, bool create, struct store **st, struct cc_error *err)
 {
+    /* --db wins; otherwise the configuration's database, otherwise ./concord.db. */
+    if (!g->db_given && g->db_owned == NULL) {
+        const struct config *cfg;
+        int rc = cli_config(g, &cfg, err);
+        if (rc)
+            return rc;
+        if (config_is_set(cfg, "database")) {
+            g->db_owned = config_resolve(cfg, config_string(cfg, "database", g->db));
+            g->db = g->db_owned;
+        }
+    }
     char path[PATH_MAX];
     int rc = store_open(st, g->db, create, err);
 

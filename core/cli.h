@@ -13,10 +13,22 @@
 #include "store.h"
 #include "util.h"
 
+struct config;
+
 struct globals {
     const char *db;
     bool db_given;
+    const char *config_given;   /* --config FILE */
+    struct config *config;      /* loaded on first use by cli_config() */
+    char *db_owned;             /* the database path from the configuration */
 };
+
+/**
+ * The configuration (--config, $CONCORD_CONFIG, ./concord.lua, or defaults),
+ * loaded and checked once. A file with problems is refused with all of them
+ * (CC_EDATA), so no command runs on a half-understood configuration.
+ */
+int cli_config(struct globals *g, const struct config **out, struct cc_error *err);
 
 /* A tiny option scanner: "--name VALUE", "--name=VALUE" and flags. */
 struct opts {
@@ -56,7 +68,20 @@ int cmd_sources(struct globals *g, int argc, char **argv);
 int cmd_plugins(struct globals *g, int argc, char **argv);
 int cmd_schema(struct globals *g, int argc, char **argv);
 int cmd_taxonomy(struct globals *g, int argc, char **argv);
+extern const char usage_reconcile[], usage_flags[], usage_ack[], usage_runs[], usage_run[];
+int cmd_reconcile(struct globals *g, int argc, char **argv);
+int cmd_flags(struct globals *g, int argc, char **argv);
+int cmd_ack(struct globals *g, int argc, char **argv);
+int cmd_dismiss(struct globals *g, int argc, char **argv);
+int cmd_runs(struct globals *g, int argc, char **argv);
+int cmd_run(struct globals *g, int argc, char **argv);
+struct reconcile_result;
+void cli_print_reconcile(const struct reconcile_result *res);
+int cli_reconcile(struct globals *g, struct store *st, const char *trigger,
+                  const char *const *extra_rule_dirs, size_t nextra, int wait,
+                  struct reconcile_result *res, struct cc_error *err);
 int cmd_case(struct globals *g, int argc, char **argv);
 extern const char usage_units[]; int cmd_units(struct globals *g, int argc, char **argv);
+extern const char usage_config[]; int cmd_config(struct globals *g, int argc, char **argv);
 
 #endif

@@ -65,6 +65,7 @@ const char usage_import[] =
     "  --max-memory MIB       memory cap per plugin run (default 256)\n"
     "  --max-instructions N   instruction budget per plugin run (default 2e10)\n"
     "  --quiet                print only errors\n"
+    "  --brief                leave out files that are unchanged or skipped\n"
     "\n"
     "Exit status: 0 all imported or unchanged, 65 a file was rejected (it changed\n"
     "nothing), 66 a file is missing, 75 another process holds the database.\n";
@@ -159,7 +160,7 @@ int cmd_import(struct globals *g, int argc, char **argv)
     struct normaliser *norm = NULL;
     struct privacy *priv = NULL;
     struct store *st = NULL;
-    bool quiet = false;
+    bool quiet = false, brief = false;
     int status = CC_OK, worst = CC_OK;
     long imported = 0, unchanged = 0, skipped = 0, failed = 0;
 
@@ -192,6 +193,8 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 limits.max_instructions = (uint64_t)n;
         } else if (cli_opt(&o, "--quiet", NULL, &status) || cli_opt(&o, "-q", NULL, &status)) {
             quiet = true;
+        } else if (cli_opt(&o, "--brief", NULL, &status)) {
+            brief = true;
         } else if (argv[o.i][0] == '-' && argv[o.i][1] != '\0') {
             status = cli_usage_error("import", "unknown option '%s'", argv[o.i]);
         } else {
@@ -249,7 +252,7 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 best = scores[k] > best ? scores[k] : best;
             free(scores);
             if (best < PLUGIN_MIN_CONFIDENCE) {
-                if (!quiet)
+                if (!quiet && !brief)
                     printf("skipped   %s: no plugin recognises it\n", path);
                 skipped++;
                 continue;
@@ -262,7 +265,7 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 unchanged++;
             else
                 imported++;
-            if (!quiet)
+            if (!quiet && !(brief && res.outcome == IMPORT_UNCHANGED))
                 print_result(path, &res);
         } else {
             fprintf(stderr, "concord: %s\n", err.msg);
@@ -276,7 +279,7 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 status = rc;
         }
     }
-    if (status == CC_OK && !quiet && files.n > 1)
+    if (status == CC_OK && !quiet && (files.n > 1 || brief))
         printf("%ld imported, %ld unchanged, %ld skipped, %ld failed\n", imported, unchanged,
                skipped, failed);
     for (size_t i = 0; i < inputs.n; i++)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "lua_api.h"
 
 #ifndef CONCORD_VERSION
@@ -41,6 +42,7 @@ int cli_help(const char *name)
 static int cmd_help(struct globals *g, int argc, char **argv);
 
 static const struct cmd commands[] = {
+    { "run", cmd_run, "import what is new, reconcile, and summarise (the main job)", usage_run },
     { "init", cmd_init, "create or upgrade the database and load the unit register", usage_init },
     { "import", cmd_import, "import files or folders with the plugins", usage_import },
     { "sources", cmd_sources, "list imported file versions and their counts", usage_sources },
@@ -48,6 +50,12 @@ static const struct cmd commands[] = {
     { "taxonomy", cmd_taxonomy, "list areas, or a framework's codes and questions", usage_taxonomy },
     { "case", cmd_case, "show everything held about one case (by CRN)", usage_case },
     { "units", cmd_units, "list the unit register; resolve or confirm unit names", usage_units },
+    { "config", cmd_config, "check or show the configuration (concord.lua)", usage_config },
+    { "reconcile", cmd_reconcile, "run the rules and track flags across runs", usage_reconcile },
+    { "flags", cmd_flags, "list flags with their explanations (text, json, csv)", usage_flags },
+    { "ack", cmd_ack, "acknowledge a flag, with a reason", usage_ack },
+    { "dismiss", cmd_dismiss, "dismiss a flag, with a reason", usage_ack },
+    { "runs", cmd_runs, "list past reconciliation runs", usage_runs },
     { "schema", cmd_schema, "print the database schema", usage_schema },
     { "help", cmd_help, "show help for a command", "Usage: concord help [COMMAND]\n" },
 };
@@ -74,10 +82,13 @@ static void print_global_help(FILE *out)
     fprintf(out,
             "\n"
             "Global options:\n"
-            "  --db FILE    the database (default ./concord.db, or $CONCORD_DB)\n"
-            "  --verbose    more detail on stderr\n"
-            "  --version    print the version\n"
-            "  --help       this help; 'concord COMMAND --help' for a command\n");
+            "  --db FILE      the database (default: the configuration's, or ./concord.db,\n"
+            "                 or $CONCORD_DB)\n"
+            "  --config FILE  the configuration (default: $CONCORD_CONFIG, or ./concord.lua\n"
+            "                 when there is one)\n"
+            "  --verbose      more detail on stderr\n"
+            "  --version      print the version\n"
+            "  --help         this help; 'concord COMMAND --help' for a command\n");
 }
 
 static int cmd_help(struct globals *g, int argc, char **argv)
@@ -91,13 +102,13 @@ static int cmd_help(struct globals *g, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    struct globals g = { "concord.db", false };
+    struct globals g = { .db = "concord.db" };
     struct opts o = { argc, 1, argv, "" };
     int status = CC_OK;
     const char *env_db = getenv("CONCORD_DB");
 
     if (env_db && *env_db)
-        g.db = env_db;
+        g.db = env_db, g.db_given = true;
     if (sodium_init() < 0) {
         fputs("concord: libsodium failed to initialise\n", stderr);
         return CC_ESOFTWARE;
@@ -119,6 +130,12 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
             cc_log_threshold = CC_LOG_DEBUG;
+            continue;
+        }
+        if (cli_opt(&o, "--config", &v, &status)) {
+            if (v == NULL)
+                return status;
+            g.config_given = v;
             continue;
         }
         if (cli_opt(&o, "--db", &v, &status)) {
@@ -143,5 +160,8 @@ int main(int argc, char **argv)
     /* "concord COMMAND --help" is the same for every command. */
     if (o.i + 1 < argc && (strcmp(argv[o.i + 1], "--help") == 0 || strcmp(argv[o.i + 1], "-h") == 0))
         return cli_help(c->name);
-    return c->run(&g, argc - o.i, argv + o.i);
+    status = c->run(&g, argc - o.i, argv + o.i);
+    config_free(g.config);
+    free(g.db_owned);
+    return status;
 }

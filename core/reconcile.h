@@ -38,6 +38,7 @@ struct flag {
     const char *explanation; /* plain English, no raw case reference */
     const struct flag_member *members;
     size_t nmembers;
+    const char *subject;     /* more identity for the fingerprint (a case pseudonym), or NULL */
 };
 
 /** Where rules put flags; the reconciler owns it. */
@@ -57,9 +58,10 @@ struct reconcile_options {
 struct reconcile_result {
     int64_t run_id;
     long found, new_flags, open_flags, resolved_flags;
-    long by_kind_new[16];
     double seconds;
+    char counts[1024];        /* JSON: found flags by kind, and by status */
 };
+
 
 /** One reconciliation run: rules, lifecycle, runs row, all in one transaction. */
 int reconcile_run(struct store *st, const struct normaliser *norm,
