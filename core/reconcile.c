@@ -522,11 +522,14 @@ static void jrow_free(struct jrow *j)
 
 /* What one claim said, for people: the question it asked and the answer. */
 static void describe(struct sbuf *out, const struct event_info *ev, const struct jrow *j,
-                     int band, long app, long suff, size_t nquestions)
+                     int band, long app, long suff, size_t nquestions, long kq_app, long kq_suff)
 {
     char evt[160];
-    static const char *const words[] = { "", "inadequate", "requires improvement", "good",
+    static const char *const rated[] = { "", "inadequate", "requires improvement", "good",
                                          "outstanding" };
+    static const char *const targeted[] = { "", "target missed", "target narrowly missed",
+                                            "target met", "target exceeded" };
+    const char *const *words = j->has_value && j->has_target ? targeted : rated;
 
     event_text(ev, evt, sizeof evt);
     if (j->derived) {
@@ -540,6 +543,8 @@ static void describe(struct sbuf *out, const struct event_info *ev, const struct
                          " (%s).",
                     j->question ? j->question : "", suff, app,
                     app ? 100.0 * (double)suff / (double)app : 0.0, band, words[band]);
+        (void)kq_app;
+        (void)kq_suff;
         return;
     }
     sbuf_printf(out, "%s, %s %s%s%s%s: \"%s\" Answer: ", evt, j->framework, j->code,
@@ -554,7 +559,12 @@ static void describe(struct sbuf *out, const struct event_info *ev, const struct
                     j->applicable ? 100.0 * (double)j->sufficient / (double)j->applicable : 0.0);
     else if (j->has_value)
         sbuf_printf(out, "%g", j->value);
-    sbuf_printf(out, ", band %d (%s).", band, words[band]);
+    sbuf_printf(out, ", band %d (%s)", band, words[band]);
+    /* A rated standard with key questions: say what the cases showed too. */
+    if (kq_app > 0 && !j->has_cases)
+        sbuf_printf(out, "; its key questions found %ld of %ld cases sufficient (%.0f%%)",
+                    kq_suff, kq_app, 100.0 * (double)kq_suff / (double)kq_app);
+    sbuf_addc(out, '.');
 }
 
 /* Closes a group: one area judgement from its rows, as design.md says:
@@ -618,8 +628,15 @@ static int finish_group(struct recon *r, struct jrow *rows, size_t n, int64_t ev
         a.observed = rows[i].observed > a.observed ? rows[i].observed : a.observed;
         a.members[a.nmembers++] = rows[i].id;
     }
+    long kq_app = 0, kq_suff = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].derived && rows[i].has_cases && &rows[i] != rep) {
+            kq_app += rows[i].applicable;
+            kq_suff += rows[i].sufficient;
+        }
+    }
     sbuf_reset(&r->text);
-    describe(&r->text, ev, rep, a.band, app, suff, nderived);
+    describe(&r->text, ev, rep, a.band, app, suff, nderived, kq_app, kq_suff);
     a.says = xstrdup(r->text.s);
     a.next_same = INT32_MAX;
     if (ev->min_band == 0 || a.band < ev->min_band)

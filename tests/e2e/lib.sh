@@ -51,7 +51,7 @@ ERR=$SCRATCH/stderr
 # Stable output: no colours, no locale surprises, no inherited database.
 LC_ALL=C
 export LC_ALL
-unset CONCORD_DB CONCORD_PLUGIN_DIR
+unset CONCORD_DB CONCORD_PLUGIN_DIR CONCORD_CONFIG
 
 _tap_n=0
 _tap_failed=0
