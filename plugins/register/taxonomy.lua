@@ -1,6 +1,6 @@
 -- Concord common taxonomy (data only: loaded in an empty sandbox, no function calls).
 --
--- Source: /work/shared/domain.md section 7 ("Proposed common taxonomy and mappings"), which is
+-- Source: the domain reference (domain.md) section 7 ("Proposed common taxonomy and mappings"), which is
 -- itself marked [I] (a proposal). Areas follow the HMIP-2018 structure because every other
 -- body's measures fit under it. Every finding carries the facets:
 --   dimension = QUALITY | TIMELINESS | COMPLIANCE | OUTCOME | CAPACITY
