@@ -57,6 +57,30 @@ static char *dup_field(lua_State *L, int t, const char *k)
     return s;
 }
 
+/* fold() into a caller's buffer, for lookups on the hot path (no allocation).
+ * Returns the length, or -1 when the value does not fit (no scale word is that long). */
+static int fold_into(char *out, size_t cap, const char *s)
+{
+    size_t n = 0;
+    bool space = false;
+
+    for (; *s; s++) {
+        char c = *s;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            space = n > 0;
+            continue;
+        }
+        if (n + 2 >= cap)
+            return -1;
+        if (space)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    out[n] = '\0';
+    return (int)n;
+}
+
 /* Case-insensitive, white-space-folded form used to match raw ratings. */
 static const char *fold(struct sbuf *b, const char *s)
 {
@@ -775,7 +799,7 @@ const struct xw_code *normaliser_code(const struct normaliser *n, const char *fr
         sbuf_free(&known);
         return NULL;
     }
-    if (unit_type) {
+    if (unit_type && f->by_type.count > 0) {
         struct sbuf k;
         bool found;
         sbuf_init(&k);
@@ -867,11 +891,9 @@ int normaliser_band(const struct normaliser *n, const char *body, const char *fr
         if (s == NULL)
             return cc_fail(err, CC_EDATA, "rating: no 'answer' scale is configured for %s or %s",
                            framework, body);
-        struct sbuf f;
-        sbuf_init(&f);
-        fold(&f, a->rating);
-        bool found = strmap_get(&s->values, f.s, f.len, &v);
-        sbuf_free(&f);
+        char f[128];
+        int flen = fold_into(f, sizeof f, a->rating);
+        bool found = flen >= 0 && strmap_get(&s->values, f, (size_t)flen, &v);
         if (!found)
             return cc_fail(err, CC_EDATA, "rating: '%s' is not an answer on the %s scale (%s)",
                            a->rating, s->name, s->listing);
@@ -881,24 +903,23 @@ int normaliser_band(const struct normaliser *n, const char *body, const char *fr
     }
     if (a->rating) {
         const struct scale_choice *c = choice_for(n, framework, body, "rating");
-        struct sbuf tried, f;
+        struct sbuf tried;
+        char f[128];
+        int flen = fold_into(f, sizeof f, a->rating);
         sbuf_init(&tried);
-        sbuf_init(&f);
-        fold(&f, a->rating);
         for (size_t i = 0; c && i < c->nrating; i++) {
             const struct scale *s = find_scale(n, c->rating[i]);
             int64_t v;
-            if (s && s->kind == SCALE_VALUES && strmap_get(&s->values, f.s, f.len, &v)) {
+            if (s && s->kind == SCALE_VALUES && flen >= 0 &&
+                strmap_get(&s->values, f, (size_t)flen, &v)) {
                 r->band = (int)v;
                 snprintf(r->basis, sizeof r->basis, "%s: %s", s->name, a->rating);
                 sbuf_free(&tried);
-                sbuf_free(&f);
                 return CC_OK;
             }
             if (s)
                 sbuf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", s->name, s->listing);
         }
-        sbuf_free(&f);
         /* A rating beside counts or a value may be a label the scales do not know. */
         if (a->cases_applicable < 0 && !a->has_value) {
             int rc = cc_fail(err, CC_EDATA, "rating: '%s' is not on the scales for %s (%s)",

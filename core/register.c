@@ -1331,13 +1331,13 @@ int unit_confirm_alias(struct store *st, const char *name, const char *code, con
 
 const char *unit_type(struct unit_resolver *r, int64_t id)
 {
-    char key[32];
+    /* Asked once per record: the key is the id's bytes, no formatting. */
+    const char *key = (const char *)&id;
     int64_t idx;
     sqlite3_stmt *s;
     const char *type = NULL;
 
-    snprintf(key, sizeof key, "#%lld", (long long)id);
-    if (strmap_get(&r->types, key, strlen(key), &idx))
+    if (strmap_get(&r->types, key, sizeof id, &idx))
         return unit_types[idx];
     if (sqlite3_prepare_v2(r->st->db, "SELECT type FROM units WHERE id = ?1", -1, &s, NULL) !=
         SQLITE_OK)
@@ -1347,7 +1347,7 @@ const char *unit_type(struct unit_resolver *r, int64_t id)
         const char *t = (const char *)sqlite3_column_text(s, 0);
         for (size_t i = 0; i < N_UNIT_TYPES; i++) {
             if (strcmp(t, unit_types[i]) == 0) {
-                strmap_put(&r->types, key, strlen(key), (int64_t)i);
+                strmap_put(&r->types, key, sizeof id, (int64_t)i);
                 type = unit_types[i];
             }
         }
