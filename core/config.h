@@ -16,8 +16,12 @@
  * A lookup returns the file's value when it is valid (right type, in range),
  * else the schema's default, else def: def matters only for settings the
  * schema gives no default (rules.X.severity, time_zone, privacy.key_file,
- * inboxes.N.plugin) and for values under scales. A file with problems still
- * loads, so callers should run config_check (or use config_load_checked).
+ * inboxes.N.plugin), for values under scales, and for the settings of rules
+ * written in Lua: rules.<ID> for an id that is not a built-in rule (nor a
+ * near miss of one, which is reported as a typo) holds enabled, severity and
+ * window_days, checked as for built-in rules, and any other data the rule
+ * reads. A file with problems still loads, so callers should run
+ * config_check (or use config_load_checked).
  */
 #ifndef CONCORD_CONFIG_H
 #define CONCORD_CONFIG_H
@@ -70,6 +74,13 @@ const char *config_string(const struct config *c, const char *path, const char *
 size_t config_strings(const struct config *c, const char *path, const char **out, size_t max);
 /** How many entries a list setting has (inboxes, schedules, plugin_dirs...); 0 when unset. */
 size_t config_count(const struct config *c, const char *path);
+/**
+ * The names the file sets directly under path (a table), sorted; fills out
+ * with up to max and returns how many there are. With "rules": the rules the
+ * file configures, so a caller that knows which Lua rules exist can report
+ * settings for a rule that does not.
+ */
+size_t config_keys(const struct config *c, const char *path, const char **out, size_t max);
 /** True when the file itself sets path (to any value, valid or not). */
 bool config_is_set(const struct config *c, const char *path);
 /** The line of the top-level assignment that sets path; 0 when not set in the file. */

@@ -51,8 +51,9 @@ scales = {
   },
 }
 
--- Thresholds of the built-in rules. Every rule takes enabled, severity
--- ("low", "medium" or "high": unset, the rule chooses) and window_days.
+-- Thresholds of the rules. Every rule takes enabled, severity ("low",
+-- "medium" or "high": unset, the rule chooses) and, where it has a window,
+-- window_days. docs/reconcile.md says when each rule fires.
 -- Only what differs from the defaults needs to be here: the other settings
 -- of a rule keep their defaults.
 local half_year = 183
@@ -78,7 +79,10 @@ rules = {
     min_events = 3,
     trigger_kinds = { "INSPECTION", "THEMATIC" },
   },
-  DUPLICATE_RECOMMENDATION = { min_similarity = 0.5, severity = "low" },
+  DUPLICATE_RECOMMENDATION = { min_similarity = 0.5 },
+  -- A rule written in Lua (plugins/rules/, or your rule_dirs), under its id:
+  -- enabled and severity as above, and its own settings.
+  STALLED_RECOMMENDATION = { days = 180, undated_days = 365, severity = "medium" },
   -- Also compare a PDU's judgements with its region's.
   compare_parent_child = false,
 }

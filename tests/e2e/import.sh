@@ -263,7 +263,7 @@ like "$out" "Usage: concord *" "global help is a usage text"
 commands=$(echo "$out" | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
 exits 0 "concord --version" "$BIN" --version
 like "$out" "concord [0-9]*.[0-9]*.[0-9]* (schema [0-9]*, plugin API 1, *" "--version names schema and plugin API"
-like "$(echo $commands)" "init import sources plugins *schema help" "global help lists the commands"
+like "$(echo $commands)" "run init import sources plugins *reconcile flags ack dismiss runs*schema*help" "global help lists the commands"
 for c in $commands; do
     exits 0 "concord $c --help" "$BIN" "$c" --help
     like "$out" "Usage: concord *" "concord $c --help prints its usage"
