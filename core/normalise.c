@@ -103,37 +103,6 @@ static const char *fold(struct sbuf *b, const char *s)
     return b->s;
 }
 
-static int list_files(const char *dir, char ***out, size_t *n)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-
-    *out = NULL;
-    *n = 0;
-    if (d == NULL)
-        return 0;
-    while ((de = readdir(d)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".lua") != 0)
-            continue;
-        struct sbuf p;
-        sbuf_init(&p);
-        sbuf_printf(&p, "%s/%s", dir, de->d_name);
-        *out = xrealloc(*out, (*n + 1) * sizeof **out);
-        (*out)[(*n)++] = p.s;
-    }
-    closedir(d);
-    /* Sorted, so that the load order (and the digest) is deterministic. */
-    for (size_t i = 1; i < *n; i++) {
-        for (size_t j = i; j > 0 && strcmp((*out)[j - 1], (*out)[j]) > 0; j--) {
-            char *t = (*out)[j];
-            (*out)[j] = (*out)[j - 1];
-            (*out)[j - 1] = t;
-        }
-    }
-    return 0;
-}
-
 static int add_digest(struct normaliser *n, const char *path, struct cc_error *err)
 {
     char sha[65];
@@ -723,7 +692,11 @@ int normaliser_load(struct normaliser **out, const char *const *dirs, size_t ndi
         sbuf_printf(&p, "%s/crosswalks", dirs[d]);
         char **files;
         size_t nf;
-        list_files(p.s, &files, &nf);
+        /* A folder without crosswalks/ simply adds none. */
+        if (cc_list_files(p.s, ".lua", &files, &nf) != 0) {
+            files = NULL;
+            nf = 0;
+        }
         for (size_t i = 0; i < nf; i++) {
             if (rc == CC_OK && !have_taxonomy)
                 rc = cc_fail(err, CC_EDATA, "%s: no taxonomy loaded before it", files[i]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "plugin.h"
 
-#include <dirent.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,56 +17,10 @@ static char *field_string(lua_State *L, int t, const char *k)
     return s;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Lists dir's *.lua files in name order, so detection order is stable. */
-static int list_lua_files(const char *dir, char ***out, size_t *n, struct cc_error *err)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    size_t cap = 0;
-
-    *out = NULL;
-    *n = 0;
-    if (d == NULL)
-        return cc_fail(err, CC_ENOINPUT, "%s: cannot open plugin folder: %m", dir);
-    while ((de = readdir(d)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".lua") != 0)
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        struct sbuf p;
-        sbuf_init(&p);
-        sbuf_printf(&p, "%s/%s", dir, de->d_name);
-        (*out)[(*n)++] = p.s;
-    }
-    closedir(d);
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_str);
-    return CC_OK;
-}
-
 /* Loads one plugin file into L and leaves its definition table on the stack. */
 static int load_definition(lua_State *L, const char *path, struct cc_error *err)
 {
-    int rc = sandbox_load_file(L, path, 0, err);
-
-    if (rc)
-        return rc;
-    rc = sandbox_pcall(L, 0, 1, err);
-    if (rc)
-        return rc;
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        return cc_fail(err, CC_EDATA, "%s: a plugin must return concord.plugin{...}", path);
-    }
-    return CC_OK;
+    return sandbox_run_file(L, path, 0, "concord.plugin{...}", err);
 }
 
 int plugin_registry_load(struct plugin_registry **out, const char *const *dirs, size_t ndirs,
@@ -88,7 +42,9 @@ int plugin_registry_load(struct plugin_registry **out, const char *const *dirs, 
     for (size_t d = 0; d < ndirs && rc == CC_OK; d++) {
         char **files;
         size_t n;
-        rc = list_lua_files(dirs[d], &files, &n, err);
+        if (cc_list_files(dirs[d], ".lua", &files, &n) != 0)
+            rc = cc_fail(err, CC_ENOINPUT, "%s: cannot open plugin folder: %s", dirs[d],
+                         strerror(errno));
         for (size_t i = 0; i < n; i++) {
             if (rc == CC_OK) {
                 struct cc_error e2 = { 0 };

@@ -133,11 +133,6 @@ static int cmp_member(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
@@ -187,7 +182,7 @@ int flag_add(struct flag_set *set, const struct flag *f, struct cc_error *err)
         /* Identities in text order, so the fingerprint does not depend on ids. */
         char **sorted = xcalloc(sf.nmembers, sizeof *sorted);
         memcpy(sorted, idents, sf.nmembers * sizeof *sorted);
-        qsort(sorted, sf.nmembers, sizeof *sorted, cmp_str);
+        qsort(sorted, sf.nmembers, sizeof *sorted, cc_cmp_strings);
         for (size_t i = 0; i < sf.nmembers; i++)
             crypto_generichash_update(&fp, (const unsigned char *)sorted[i], strlen(sorted[i]) + 1);
         free(sorted);
@@ -438,6 +433,35 @@ static void event_text(const struct event_info *e, char *out, size_t n)
         memmove(p, p + 1, strlen(p));
 }
 
+/* The cost model: hours the provider spends per event and per case. */
+double reconcile_event_hours(const struct config *cfg, const char *kind, long cases,
+                             bool has_staff_hours, double staff_hours)
+{
+    static const struct { const char *kind; double base, per_case; } model[] = {
+        { "INSPECTION", 60, 3 }, { "THEMATIC", 30, 2 },  { "AUDIT", 16, 1.5 },
+        { "QA_AUDIT", 4, 1 },    { "SHADOW_INSPECTION", 24, 2 },
+        { "MO_CHECK", 2, 0.5 },  { "ROSH_AUDIT", 4, 1 }, { "CONTRACT_RETURN", 2, 0 },
+    };
+    double base = 4, per = 1;
+
+    if (has_staff_hours)
+        return staff_hours;
+    for (size_t i = 0; i < sizeof model / sizeof model[0]; i++) {
+        if (strcmp(model[i].kind, kind) == 0) {
+            base = model[i].base;
+            per = model[i].per_case;
+        }
+    }
+    if (cfg) {
+        char path[96];
+        snprintf(path, sizeof path, "cost_model.%s.base_hours", kind);
+        base = config_number(cfg, path, base);
+        snprintf(path, sizeof path, "cost_model.%s.per_case", kind);
+        per = config_number(cfg, path, per);
+    }
+    return base + per * (double)cases;
+}
+
 static int load_events(struct recon *r, struct cc_error *err)
 {
     sqlite3_stmt *s;
@@ -465,31 +489,9 @@ static int load_events(struct recon *r, struct cc_error *err)
         long cases = sqlite3_column_type(s, 9) != SQLITE_NULL ? sqlite3_column_int(s, 9)
                                                               : sqlite3_column_int(s, 10);
         e.cases = cases;
-        if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
-            e.hours = sqlite3_column_double(s, 8);
-        } else {
-            /* The cost model: hours the provider spends per event and per case. */
-            static const struct { const char *kind; double base, per_case; } model[] = {
-                { "INSPECTION", 60, 3 }, { "THEMATIC", 30, 2 },  { "AUDIT", 16, 1.5 },
-                { "QA_AUDIT", 4, 1 },    { "SHADOW_INSPECTION", 24, 2 },
-                { "MO_CHECK", 2, 0.5 },  { "ROSH_AUDIT", 4, 1 }, { "CONTRACT_RETURN", 2, 0 },
-            };
-            double base = 4, per = 1;
-            for (size_t i = 0; i < sizeof model / sizeof model[0]; i++) {
-                if (strcmp(model[i].kind, e.kind) == 0) {
-                    base = model[i].base;
-                    per = model[i].per_case;
-                }
-            }
-            if (r->cfg) {
-                char path[96];
-                snprintf(path, sizeof path, "cost_model.%s.base_hours", e.kind);
-                base = config_number(r->cfg, path, base);
-                snprintf(path, sizeof path, "cost_model.%s.per_case", e.kind);
-                per = config_number(r->cfg, path, per);
-            }
-            e.hours = base + per * (double)cases;
-        }
+        e.hours = reconcile_event_hours(r->cfg, e.kind, cases,
+                                        sqlite3_column_type(s, 8) != SQLITE_NULL,
+                                        sqlite3_column_double(s, 8));
         if (r->nevents % 256 == 0)
             r->events = xrealloc(r->events, (r->nevents + 256) * sizeof *r->events);
         snprintf(key, sizeof key, "#%lld", (long long)e.id);
@@ -754,7 +756,7 @@ static void bodies_text(const char **bodies, size_t n, char *out, size_t len)
         if (!dup)
             sorted[m++] = bodies[i];
     }
-    qsort(sorted, m, sizeof *sorted, cmp_str);
+    qsort(sorted, m, sizeof *sorted, cc_cmp_strings);
     out[0] = '\0';
     for (size_t i = 0; i < m; i++) {
         strncat(out, i ? "+" : "", len - strlen(out) - 1);

@@ -2,6 +2,7 @@
 #include "rules_lua.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -197,41 +198,6 @@ static bool valid_body(const char *s, size_t len)
             return false;
     }
     return true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Lists dir's *.lua files in name order. */
-static int list_lua_files(const char *dir, char ***out, size_t *n, struct cc_error *err)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    size_t cap = 0;
-
-    *out = NULL;
-    *n = 0;
-    if (d == NULL)
-        return cc_fail(err, CC_ENOINPUT, "%s: cannot open rule folder: %m", dir);
-    while ((de = readdir(d)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".lua") != 0)
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        struct sbuf p;
-        sbuf_init(&p);
-        sbuf_printf(&p, "%s/%s", dir, de->d_name);
-        (*out)[(*n)++] = p.s;
-    }
-    closedir(d);
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_str);
-    return CC_OK;
 }
 
 /* ---------------------------------------------------------------- concord.* */
@@ -510,7 +476,9 @@ int rules_lua_list(struct rule_list **out, const char *const *dirs, size_t ndirs
     for (size_t d = 0; d < ndirs && rc == CC_OK; d++) {
         char **files;
         size_t n;
-        rc = list_lua_files(dirs[d], &files, &n, err);
+        if (cc_list_files(dirs[d], ".lua", &files, &n) != 0)
+            rc = cc_fail(err, CC_ENOINPUT, "%s: cannot open rule folder: %s", dirs[d],
+                         strerror(errno));
         for (size_t i = 0; i < n; i++) {
             if (rc == CC_OK) {
                 struct rule_info ri = { 0 };
@@ -1213,7 +1181,7 @@ static void join_bodies(lua_State *L, int idx, struct sbuf *b)
             rule_error(L, "out:flag: bodies: more than %zu", sizeof names / sizeof names[0]);
         names[n++] = lua_tostring(L, -1);  /* the key stays alive in the set */
     }
-    qsort(names, n, sizeof names[0], cmp_str);
+    qsort(names, n, sizeof names[0], cc_cmp_strings);
     for (size_t i = 0; i < n; i++) {
         if (i)
             sbuf_addc(b, '+');

@@ -377,9 +377,10 @@ int sandbox_pcall(lua_State *L, int nargs, int nresults, struct cc_error *err)
     return err ? err->status : CC_EDATA;
 }
 
-int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err)
+int sandbox_run_file(lua_State *L, const char *path, int data_only, const char *expect,
+                     struct cc_error *err)
 {
-    int rc = sandbox_load_file(L, path, 1, err);
+    int rc = sandbox_load_file(L, path, data_only, err);
 
     if (rc)
         return rc;
@@ -388,7 +389,12 @@ int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err)
         return rc;
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);
-        return cc_fail(err, CC_EDATA, "%s: must return a table", path);
+        return cc_fail(err, CC_EDATA, "%s: must return %s", path, expect);
     }
     return CC_OK;
+}
+
+int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err)
+{
+    return sandbox_run_file(L, path, 1, "a table", err);
 }

@@ -60,4 +60,12 @@ size_t sandbox_peak_memory(lua_State *L);
  */
 int sandbox_run_data_file(lua_State *L, const char *path, struct cc_error *err);
 
+/**
+ * Loads and runs a Lua file (with data_only, in an empty environment) and
+ * leaves the table it returned on the stack; `expect` names what it should
+ * return, for the message when it does not ("a table", "concord.plugin{...}").
+ */
+int sandbox_run_file(lua_State *L, const char *path, int data_only, const char *expect,
+                     struct cc_error *err);
+
 #endif

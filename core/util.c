@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -340,4 +341,45 @@ int cc_sha256_file(const char *path, char out[65], long long *bytes, struct cc_e
     crypto_hash_sha256_final(&h, digest);
     sodium_bin2hex(out, 65, digest, sizeof digest);
     return CC_OK;
+}
+
+int cc_cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cc_list_files(const char *dir, const char *suffix, char ***out, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t cap = 0, slen = strlen(suffix);
+
+    *out = NULL;
+    *n = 0;
+    if (d == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || len <= slen || strcmp(de->d_name + len - slen, suffix) != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        struct sbuf p;
+        sbuf_init(&p);
+        sbuf_printf(&p, "%s/%s", dir, de->d_name);
+        (*out)[(*n)++] = p.s;
+    }
+    closedir(d);
+    if (*n)
+        qsort(*out, *n, sizeof **out, cc_cmp_strings);
+    return 0;
+}
+
+void cc_free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
 }

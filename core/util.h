@@ -87,6 +87,17 @@ void cc_now_iso(char out[21]);
 /** Monotonic seconds, for progress and timing. */
 double cc_monotonic(void);
 
+/**
+ * The files in dir whose names end in suffix (dot-files left out), as
+ * "dir/name" paths in name order, so that load orders are deterministic.
+ * Returns 0, or -1 with errno when dir cannot be read. Free with cc_free_list.
+ */
+/** qsort comparator for an array of C strings. */
+int cc_cmp_strings(const void *a, const void *b);
+
+int cc_list_files(const char *dir, const char *suffix, char ***out, size_t *n);
+void cc_free_list(char **list, size_t n);
+
 /** sha256 of a file's content as 64 hex digits, and its size. */
 int cc_sha256_file(const char *path, char out[65], long long *bytes, struct cc_error *err);
 
