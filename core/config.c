@@ -5,6 +5,7 @@
  * and writing the effective configuration back out as Lua.
  */
 #include "config.h"
+#include "schedule.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -783,8 +784,9 @@ static const struct setting schedule_fields[] = {
       .what = "a cron expression \"MINUTE HOUR DAY MONTH WEEKDAY\"", .required = true,
       .check = check_cron,
       .doc = "when it runs: five fields (minute 0-59, hour 0-23, day 1-31, month 1-12, "
-             "weekday 0-7 with 0 and 7 Sunday), each `*`, a number, a range `A-B`, a step "
-             "`*/N` or `A-B/N`, or a comma list of these; in time_zone" },
+             "weekday 0-7 with 0 and 7 Sunday), each `*`, a number or a name (JAN, MON), a "
+             "range `A-B`, a step `*/N` or `A-B/N`, or a comma list of these; or @hourly, "
+             "@daily, @weekly, @monthly, @yearly; in time_zone (docs/schedules.md)" },
     { .name = "jobs", .type = S_STRINGS, .what = "a list of jobs", .item = "a job",
       .choices = job_names, .nonempty = true, .has_def = true, .def_list = def_jobs,
       .doc = "what it does, in this order: \"import\" (every inbox), \"reconcile\", "
@@ -865,86 +867,15 @@ static const struct setting root_setting = {
 
 /* ---------------------------------------------------------------- string formats */
 
-static const char *const cron_fields[] = { "minute", "hour", "day", "month", "weekday" };
-static const int cron_lo[] = { 0, 0, 1, 1, 0 }, cron_hi[] = { 59, 23, 31, 12, 7 };
-
-static bool cron_number(const char **p, long *out)
-{
-    char *end;
-
-    if (!isdigit((unsigned char)**p))
-        return false;
-    *out = strtol(*p, &end, 10);
-    *p = end;
-    return true;
-}
-
+/* One parser for cron expressions: the scheduler's, so that what config check
+ * accepts is exactly what the daemon will run (names, @daily and all). */
 static int check_cron(const char *s, char *why, size_t n)
 {
-    const char *p = s;
+    struct cron c;
 
-    for (int f = 0; f < 5; f++) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0') {
-            snprintf(why, n, "it has %d field%s, not 5", f, f == 1 ? "" : "s");
-            return -1;
-        }
-        for (;;) {
-            long a = cron_lo[f], b = cron_hi[f], step = 1;
-            if (*p == '*') {
-                p++;
-            } else if (cron_number(&p, &a)) {
-                b = a;
-                if (*p == '-') {
-                    p++;
-                    if (!cron_number(&p, &b)) {
-                        snprintf(why, n, "the %s field has a range without an end",
-                                 cron_fields[f]);
-                        return -1;
-                    }
-                }
-                if (a < cron_lo[f] || a > cron_hi[f] || b < cron_lo[f] || b > cron_hi[f]) {
-                    snprintf(why, n, "%s %ld is out of range (%d-%d)", cron_fields[f],
-                             a < cron_lo[f] || a > cron_hi[f] ? a : b, cron_lo[f], cron_hi[f]);
-                    return -1;
-                }
-                if (b < a) {
-                    snprintf(why, n, "the %s range %ld-%ld runs backwards", cron_fields[f], a,
-                             b);
-                    return -1;
-                }
-            } else {
-                snprintf(why, n, "the %s field must be *, a number, a range or a list",
-                         cron_fields[f]);
-                return -1;
-            }
-            if (*p == '/') {
-                p++;
-                if (!cron_number(&p, &step) || step < 1 || step > cron_hi[f]) {
-                    snprintf(why, n, "the %s field's step must be a number from 1 to %d",
-                             cron_fields[f], cron_hi[f]);
-                    return -1;
-                }
-            }
-            if (*p != ',')
-                break;
-            p++;
-        }
-        if (*p != '\0' && *p != ' ' && *p != '\t') {
-            snprintf(why, n, "the %s field must be *, a number, a range or a list",
-                     cron_fields[f]);
-            return -1;
-        }
-    }
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p != '\0') {
-        snprintf(why, n, "it has more than 5 fields");
-        return -1;
-    }
-    return 0;
+    return cron_parse(s, &c, why, n) == 0 ? 0 : -1;
 }
+
 
 static int check_time_zone(const char *s, char *why, size_t n)
 {
@@ -961,6 +892,12 @@ static int check_time_zone(const char *s, char *why, size_t n)
             return -1;
         }
     }
+    /* The zone must exist: a misspelt one would otherwise surface only when the
+     * daemon starts. */
+    struct tz *tz = NULL;
+    if (tz_load(s, &tz, why, n) != 0)
+        return -1;
+    tz_free(tz);
     return 0;
 }
 

@@ -58,7 +58,7 @@ bad.lua:3: rules.OVERLOAD.min_event: unknown setting (did you mean 'min_events'?
 bad.lua:3: rules.CONTRADICTION.high_gap: must be at least min_gap (3), got 2
 bad.lua:8: databse: unknown setting (did you mean 'database'?)
 bad.lua:9: log.level: expected \"error\", \"warn\", \"info\" or \"debug\", got \"warning\" (did you mean \"warn\"?)
-bad.lua:10: schedules[1].cron: expected a cron expression \"MINUTE HOUR DAY MONTH WEEKDAY\", got \"0 25 * * 1\": hour 25 is out of range (0-23)
+bad.lua:10: schedules[1].cron: expected a cron expression \"MINUTE HOUR DAY MONTH WEEKDAY\", got \"0 25 * * 1\": field 2 (hour): 25 is out of range 0-23
 bad.lua:10: schedules[2]: missing name (required)
 bad.lua:14: inboxes: expected a list of inboxes ({ { path = ... }, ... }), got a table with the name 'path'" \
     "every problem, with its line, in file order"
