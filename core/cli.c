@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "normalise.h"
 #include <stdarg.h>
 #include "register.h"
 
@@ -170,6 +171,54 @@ int cli_report(struct cc_error *err)
     return err->status;
 }
 
+
+int cli_plugin_dirs_init(struct globals *g, struct plugin_dirs *d, const char *cmd,
+                         struct cc_error *err)
+{
+    const struct config *cfg;
+    const char *list[32];
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    d->dirs[d->n++] = cli_builtin_plugin_dir();
+    rc = cli_config(g, &cfg, err);
+    if (rc)
+        return rc;
+    if (!g->config_dirs_done) {
+        size_t n = config_strings(cfg, "plugin_dirs", list, 32);
+        for (size_t i = 0; i < n && i < 32; i++)
+            g->config_dirs[g->nconfig_dirs++] = config_resolve(cfg, list[i]);
+        g->config_dirs_done = true;
+    }
+    for (size_t i = 0; i < g->nconfig_dirs; i++) {
+        if (!cli_is_dir(g->config_dirs[i]))
+            return cc_fail(err, CC_ENOINPUT, "%s: plugin_dirs: %s is not a folder", cmd,
+                           g->config_dirs[i]);
+        d->dirs[d->n++] = g->config_dirs[i];
+    }
+    return CC_OK;
+}
+
+void cli_globals_free(struct globals *g)
+{
+    for (size_t i = 0; i < g->nconfig_dirs; i++)
+        free(g->config_dirs[i]);
+    g->nconfig_dirs = 0;
+    config_free(g->config);
+    g->config = NULL;
+    free(g->db_owned);
+    g->db_owned = NULL;
+}
+
+int cli_load_normaliser(struct globals *g, struct normaliser **norm, struct cc_error *err)
+{
+    struct plugin_dirs pd;
+    int rc = cli_plugin_dirs_init(g, &pd, "normaliser", err);
+
+    if (rc == CC_OK)
+        rc = normaliser_load(norm, pd.dirs, pd.n, err);
+    return rc;
+}
 
 int cli_plugin_dirs_add(struct plugin_dirs *d, const char *cmd, const char *dir)
 {

@@ -21,6 +21,9 @@ struct globals {
     const char *config_given;   /* --config FILE */
     struct config *config;      /* loaded on first use by cli_config() */
     char *db_owned;             /* the database path from the configuration */
+    char *config_dirs[32];      /* the configuration's plugin_dirs, resolved once */
+    size_t nconfig_dirs;
+    bool config_dirs_done;
 };
 
 /**
@@ -57,7 +60,19 @@ struct plugin_dirs {
     const char *dirs[33];
     size_t n;
 };
+/**
+ * The built-in folder, then the configuration's plugin_dirs (relative to the
+ * configuration file); commands add their --plugin-dir options after these.
+ */
+int cli_plugin_dirs_init(struct globals *g, struct plugin_dirs *d, const char *cmd,
+                         struct cc_error *err);
 int cli_plugin_dirs_add(struct plugin_dirs *d, const char *cmd, const char *dir);
+/** Frees what the globals hold (main calls it once, at the end). */
+void cli_globals_free(struct globals *g);
+
+struct normaliser;
+/** Crosswalks and scales from the built-in and configured plugin folders. */
+int cli_load_normaliser(struct globals *g, struct normaliser **norm, struct cc_error *err);
 
 /* The commands, and their usage texts (for --help). */
 extern const char usage_init[], usage_import[], usage_sources[], usage_plugins[], usage_schema[];
@@ -83,5 +98,7 @@ int cli_reconcile(struct globals *g, struct store *st, const char *trigger,
 int cmd_case(struct globals *g, int argc, char **argv);
 extern const char usage_units[]; int cmd_units(struct globals *g, int argc, char **argv);
 extern const char usage_config[]; int cmd_config(struct globals *g, int argc, char **argv);
+extern const char usage_schedule[]; int cmd_schedule(struct globals *g, int argc, char **argv);
+extern const char usage_report[]; int cmd_report(struct globals *g, int argc, char **argv);
 
 #endif

@@ -164,7 +164,11 @@ int cmd_import(struct globals *g, int argc, char **argv)
     int status = CC_OK, worst = CC_OK;
     long imported = 0, unchanged = 0, skipped = 0, failed = 0;
 
-    cli_plugin_dirs_add(&dirs, "import", NULL);
+    {
+        struct cc_error e0 = { 0 };
+        if (cli_plugin_dirs_init(g, &dirs, "import", &e0))
+            return cli_report(&e0);
+    }
     for (; o.i < argc && status == CC_OK; o.i++) {
         const char *v;
         long long n;

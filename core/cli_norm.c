@@ -26,8 +26,11 @@ int cmd_taxonomy(struct globals *g, int argc, char **argv)
     const char *framework = NULL;
     int status = CC_OK;
 
-    (void)g;
-    cli_plugin_dirs_add(&dirs, "taxonomy", NULL);
+    {
+        struct cc_error e0 = { 0 };
+        if (cli_plugin_dirs_init(g, &dirs, "taxonomy", &e0))
+            return cli_report(&e0);
+    }
     for (; o.i < argc && status == CC_OK; o.i++) {
         const char *v;
         if (strcmp(argv[o.i], "--help") == 0 || strcmp(argv[o.i], "-h") == 0)

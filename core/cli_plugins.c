@@ -29,8 +29,11 @@ int cmd_plugins(struct globals *g, int argc, char **argv)
     const char *action = NULL, *file = NULL;
     int status = CC_OK;
 
-    (void)g;
-    cli_plugin_dirs_add(&dirs, "plugins", NULL);
+    {
+        struct cc_error e0 = { 0 };
+        if (cli_plugin_dirs_init(g, &dirs, "plugins", &e0))
+            return cli_report(&e0);
+    }
     for (; o.i < argc && status == CC_OK; o.i++) {
         const char *v;
         if (strcmp(argv[o.i], "--help") == 0 || strcmp(argv[o.i], "-h") == 0)

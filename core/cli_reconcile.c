@@ -40,26 +40,6 @@ static void rule_dirs_free(struct rule_dirs *d)
         free(d->owned[i]);
 }
 
-/* The normaliser for reconciling: built-in folder plus the configuration's plugin folders. */
-static int load_norm(const struct config *cfg, struct normaliser **norm, struct cc_error *err)
-{
-    struct plugin_dirs pd = { 0 };
-    const char *list[16];
-    char *owned[16];
-    size_t n = cfg ? config_strings(cfg, "plugin_dirs", list, 16) : 0;
-    int rc;
-
-    cli_plugin_dirs_add(&pd, "reconcile", NULL);
-    for (size_t i = 0; i < n && i < 16; i++) {
-        owned[i] = config_resolve(cfg, list[i]);
-        pd.dirs[pd.n++] = owned[i];
-    }
-    rc = normaliser_load(norm, pd.dirs, pd.n, err);
-    for (size_t i = 0; i < n && i < 16; i++)
-        free(owned[i]);
-    return rc;
-}
-
 void cli_print_reconcile(const struct reconcile_result *res)
 {
     printf("run %lld: %ld flags (%ld new, %ld still open, %ld resolved) in %.2f s\n",
@@ -79,7 +59,7 @@ int cli_reconcile(struct globals *g, struct store *st, const char *trigger,
 
     if (rc)
         return rc;
-    rc = load_norm(cfg, &norm, err);
+    rc = cli_load_normaliser(g, &norm, err);
     if (rc)
         return rc;
     rule_dirs_init(&rd, cfg);

@@ -503,7 +503,11 @@ int cmd_units(struct globals *g, int argc, char **argv)
     int status = CC_OK, nargs = 0;
     long long wait = 5;
 
-    cli_plugin_dirs_add(&dirs, "units", NULL);
+    {
+        struct cc_error e0 = { 0 };
+        if (cli_plugin_dirs_init(g, &dirs, "units", &e0))
+            return cli_report(&e0);
+    }
     for (; o.i < argc && status == CC_OK; o.i++) {
         const char *v;
         const char *a = argv[o.i];

@@ -51,11 +51,13 @@ static const struct cmd commands[] = {
     { "case", cmd_case, "show everything held about one case (by CRN)", usage_case },
     { "units", cmd_units, "list the unit register; resolve or confirm unit names", usage_units },
     { "config", cmd_config, "check or show the configuration (concord.lua)", usage_config },
+    { "schedule", cmd_schedule, "when the schedules fire next (check a cron expression)", usage_schedule },
     { "reconcile", cmd_reconcile, "run the rules and track flags across runs", usage_reconcile },
     { "flags", cmd_flags, "list flags with their explanations (text, json, csv)", usage_flags },
     { "ack", cmd_ack, "acknowledge a flag, with a reason", usage_ack },
     { "dismiss", cmd_dismiss, "dismiss a flag, with a reason", usage_ack },
     { "runs", cmd_runs, "list past reconciliation runs", usage_runs },
+    { "report", cmd_report, "write a report: text, md, json, csv, xlsx or html", usage_report },
     { "schema", cmd_schema, "print the database schema", usage_schema },
     { "help", cmd_help, "show help for a command", "Usage: concord help [COMMAND]\n" },
 };
@@ -161,7 +163,6 @@ int main(int argc, char **argv)
     if (o.i + 1 < argc && (strcmp(argv[o.i + 1], "--help") == 0 || strcmp(argv[o.i + 1], "-h") == 0))
         return cli_help(c->name);
     status = c->run(&g, argc - o.i, argv + o.i);
-    config_free(g.config);
-    free(g.db_owned);
+    cli_globals_free(&g);
     return status;
 }

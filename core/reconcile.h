@@ -63,6 +63,17 @@ struct reconcile_result {
 };
 
 
+/**
+ * Estimated staff hours an event cost the provider: staff_hours when the
+ * event gives them (has_staff_hours), otherwise the cost model
+ * cost_model.KIND.base_hours + cost_model.KIND.per_case x cases (cases:
+ * sampled as declared, else examined), with the built-in defaults of
+ * docs/reconcile.md when cfg is NULL or does not set them. The reconciler's
+ * burden rules and `concord report` both use it.
+ */
+double reconcile_event_hours(const struct config *cfg, const char *kind, long cases,
+                             bool has_staff_hours, double staff_hours);
+
 /** One reconciliation run: rules, lifecycle, runs row, all in one transaction. */
 int reconcile_run(struct store *st, const struct normaliser *norm,
                   const struct reconcile_options *opt, struct reconcile_result *res,
