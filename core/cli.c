@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "normalise.h"
+#include "privacy.h"
 #include <stdarg.h>
 #include "register.h"
 
@@ -210,13 +211,45 @@ void cli_globals_free(struct globals *g)
     g->db_owned = NULL;
 }
 
+int cli_load_normaliser_dirs(struct globals *g, const struct plugin_dirs *d,
+                             struct normaliser **norm, struct cc_error *err)
+{
+    const struct config *cfg;
+    int rc = cli_config(g, &cfg, err);
+
+    if (rc == CC_OK)
+        rc = normaliser_load(norm, d->dirs, d->n, err);
+    if (rc == CC_OK) {
+        rc = normaliser_apply_scales(*norm, cfg, err);
+        if (rc) {
+            normaliser_free(*norm);
+            *norm = NULL;
+        }
+    }
+    return rc;
+}
+
 int cli_load_normaliser(struct globals *g, struct normaliser **norm, struct cc_error *err)
 {
     struct plugin_dirs pd;
     int rc = cli_plugin_dirs_init(g, &pd, "normaliser", err);
 
-    if (rc == CC_OK)
-        rc = normaliser_load(norm, pd.dirs, pd.n, err);
+    return rc ? rc : cli_load_normaliser_dirs(g, &pd, norm, err);
+}
+
+int cli_open_privacy(struct globals *g, int raw, bool create, struct privacy **out,
+                     struct cc_error *err)
+{
+    const struct config *cfg;
+    int rc = cli_config(g, &cfg, err);
+
+    if (rc)
+        return rc;
+    const char *key = config_string(cfg, "privacy.key_file", NULL);
+    char *key_path = key ? config_resolve(cfg, key) : NULL;
+    bool keep_raw = raw < 0 ? config_bool(cfg, "privacy.keep_raw_case_refs", false) : raw != 0;
+    rc = privacy_open(out, g->db, key_path, keep_raw, create, err);
+    free(key_path);
     return rc;
 }
 

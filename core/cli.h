@@ -73,6 +73,18 @@ void cli_globals_free(struct globals *g);
 struct normaliser;
 /** Crosswalks and scales from the built-in and configured plugin folders. */
 int cli_load_normaliser(struct globals *g, struct normaliser **norm, struct cc_error *err);
+/** The same from given folders, with the configuration's scale overrides applied. */
+int cli_load_normaliser_dirs(struct globals *g, const struct plugin_dirs *d,
+                             struct normaliser **norm, struct cc_error *err);
+
+struct privacy;
+/**
+ * The case-reference key, from the configuration (privacy.key_file,
+ * privacy.keep_raw_case_refs). raw < 0 takes keep_raw from the configuration;
+ * 0 or 1 forces it (concord case follows what the database holds).
+ */
+int cli_open_privacy(struct globals *g, int raw, bool create, struct privacy **out,
+                     struct cc_error *err);
 
 /* The commands, and their usage texts (for --help). */
 extern const char usage_init[], usage_import[], usage_sources[], usage_plugins[], usage_schema[];

@@ -225,14 +225,17 @@ int cmd_import(struct globals *g, int argc, char **argv)
     if (status == CC_OK && iopt.plugin && plugin_find(reg, iopt.plugin) == NULL)
         status = cli_usage_error("import", "no plugin named '%s' (see 'concord plugins list')",
                                  iopt.plugin);
-    if (status == CC_OK && normaliser_load(&norm, dirs.dirs, dirs.n, &err))
+    if (status == CC_OK && cli_load_normaliser_dirs(g, &dirs, &norm, &err))
         status = cli_report(&err);
     if (status == CC_OK && cli_open_store(g, true, &st, &err))
         status = cli_report(&err);
     /* Units from each plugin folder's register/units.lua extend the built-in register. */
     if (status == CC_OK && register_sync_dirs(st, dirs.dirs, dirs.n, iopt.wait_seconds, &err))
         status = cli_report(&err);
-    if (status == CC_OK && privacy_open(&priv, g->db, NULL, false, true, &err))
+    if (status == CC_OK && cli_open_privacy(g, -1, true, &priv, &err))
+        status = cli_report(&err);
+    /* A wrong key is refused at once, even when every file turns out unchanged. */
+    if (status == CC_OK && privacy_check(priv, st, &err))
         status = cli_report(&err);
     struct import_env env = { reg, norm, priv };
 

@@ -46,7 +46,7 @@ int cmd_taxonomy(struct globals *g, int argc, char **argv)
     }
     if (status)
         return status;
-    if (normaliser_load(&n, dirs.dirs, dirs.n, &err))
+    if (cli_load_normaliser_dirs(g, &dirs, &n, &err))
         return cli_report(&err);
     if (framework && normaliser_framework(n, framework) == NULL) {
         normaliser_code(n, framework, "", NULL, &err);
@@ -85,7 +85,7 @@ int cmd_case(struct globals *g, int argc, char **argv)
     if (cli_open_store(g, false, &st, &err))
         return cli_report(&err);
     bool raw = store_meta_get(st, "case_key_id", have, sizeof have) && strcmp(have, "raw") == 0;
-    if (privacy_open(&priv, g->db, NULL, raw, false, &err)) {
+    if (cli_open_privacy(g, raw, false, &priv, &err)) {
         store_close(st);
         return cli_report(&err);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "sandbox.h"
 
 enum scale_kind { SCALE_VALUES, SCALE_THRESHOLDS, SCALE_TARGET, SCALE_CLASSES };
@@ -564,12 +565,11 @@ static int load_choice(lua_State *L, int t, const char *key, const char *path,
     return CC_OK;
 }
 
-static int load_scales(struct normaliser *n, lua_State *L, const char *path, struct cc_error *err)
+/* Reads { scales = {...}, defaults = {...} } at the top of L's stack (popped). */
+static int load_scales_table(struct normaliser *n, lua_State *L, const char *path,
+                             struct cc_error *err)
 {
-    int rc = sandbox_run_data_file(L, path, err);
-
-    if (rc)
-        return rc;
+    int rc = CC_OK;
     int t = lua_gettop(L);
     lua_getfield(L, t, "scales");
     size_t ns = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
@@ -621,6 +621,43 @@ static int load_scales(struct normaliser *n, lua_State *L, const char *path, str
         lua_pop(L, 1);
     }
     lua_settop(L, t - 1);
+    return rc;
+}
+
+static int check_choices(const struct normaliser *n, struct cc_error *err);
+
+static int load_scales(struct normaliser *n, lua_State *L, const char *path, struct cc_error *err)
+{
+    int rc = sandbox_run_data_file(L, path, err);
+
+    return rc ? rc : load_scales_table(n, L, path, err);
+}
+
+int normaliser_apply_scales(struct normaliser *n, const struct config *cfg,
+                            struct cc_error *err)
+{
+    lua_State *L;
+    int rc;
+
+    if (cfg == NULL || !config_is_set(cfg, "scales"))
+        return CC_OK;
+    L = sandbox_new(NULL);
+    if (L == NULL)
+        return cc_fail(err, CC_ESOFTWARE, "out of memory");
+    config_push(cfg, "scales", L);
+    if (!lua_istable(L, -1)) {
+        sandbox_close(L);
+        return cc_fail(err, CC_EDATA, "%s: scales: must be a table", config_path(cfg));
+    }
+    char where[512];
+    snprintf(where, sizeof where, "%s: scales", config_path(cfg) ? config_path(cfg) : "configuration");
+    rc = load_scales_table(n, L, where, err);
+    if (rc == CC_OK)
+        rc = check_choices(n, err);
+    /* The overrides change what imports compute: the digest follows the file. */
+    if (rc == CC_OK && config_path(cfg))
+        rc = add_digest(n, config_path(cfg), err);
+    sandbox_close(L);
     return rc;
 }
 

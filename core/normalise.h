@@ -50,6 +50,14 @@ int normaliser_load(struct normaliser **out, const char *const *dirs, size_t ndi
                     struct cc_error *err);
 void normaliser_free(struct normaliser *n);
 
+struct config;
+/**
+ * Applies the configuration's `scales` (the shape of plugins/register/scales.lua):
+ * scales replace those of the same name, defaults override per body and framework.
+ */
+int normaliser_apply_scales(struct normaliser *n, const struct config *cfg,
+                            struct cc_error *err);
+
 /** Writes taxonomy and crosswalks into the store when they changed (needs a write transaction). */
 int normaliser_sync(struct normaliser *n, struct store *st, struct cc_error *err);
 

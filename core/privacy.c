@@ -153,6 +153,16 @@ void privacy_free(struct privacy *p)
     free(p);
 }
 
+int privacy_check(struct privacy *p, struct store *st, struct cc_error *err)
+{
+    char have[40];
+
+    /* Read only: a database without a key yet accepts any, on first use. */
+    if (!store_meta_get(st, "case_key_id", have, sizeof have))
+        return CC_OK;
+    return privacy_bind(p, st, err);
+}
+
 int privacy_bind(struct privacy *p, struct store *st, struct cc_error *err)
 {
     char have[40];

@@ -33,6 +33,9 @@ void privacy_free(struct privacy *p);
  */
 int privacy_bind(struct privacy *p, struct store *st, struct cc_error *err);
 
+/** privacy_bind's check alone, writing nothing: for commands that may change nothing. */
+int privacy_check(struct privacy *p, struct store *st, struct cc_error *err);
+
 /** True for ^[A-Z][0-9]{6}$. */
 bool privacy_is_crn(const char *s);
 

@@ -427,17 +427,18 @@ static void test_problems(void)
                 "a time zone");
     one_problem("schedules = { { name = \"weekly\", cron = \"0 24 * * 1\" } }\n",
                 "p.lua:1: schedules[1].cron: expected a cron expression \"MINUTE HOUR DAY "
-                "MONTH WEEKDAY\", got \"0 24 * * 1\": hour 24 is out of range (0-23)\n",
+                "MONTH WEEKDAY\", got \"0 24 * * 1\": field 2 (hour): 24 is out of range 0-23\n",
                 "a cron hour out of range");
     one_problem("schedules = { { name = \"w\", cron = \"0 6 * *\" } }\n",
                 "p.lua:1: schedules[1].cron: expected a cron expression \"MINUTE HOUR DAY "
-                "MONTH WEEKDAY\", got \"0 6 * *\": it has 4 fields, not 5\n",
+                "MONTH WEEKDAY\", got \"0 6 * *\": expected 5 fields (minute hour day-of-month "
+                "month day-of-week), got 4\n",
                 "a cron expression with four fields");
-    one_problem("schedules = { { name = \"w\", cron = \"*/15 6-18/2 1,15 * mon\" } }\n",
+    one_problem("schedules = { { name = \"w\", cron = \"*/15 6-18/2 1,15 * sunday\" } }\n",
                 "p.lua:1: schedules[1].cron: expected a cron expression \"MINUTE HOUR DAY "
-                "MONTH WEEKDAY\", got \"*/15 6-18/2 1,15 * mon\": the weekday field must be *, "
-                "a number, a range or a list\n",
-                "a cron weekday name (numbers only)");
+                "MONTH WEEKDAY\", got \"*/15 6-18/2 1,15 * sunday\": field 5 (day-of-week): "
+                "unknown day name 'sunday' (SUN-SAT)\n",
+                "a cron weekday that is no name");
     one_problem("schedules = { { name = \"w\", cron = \"0 6 * * 1\", jobs = { \"import\", "
                 "\"reports\" } } }\n",
                 "p.lua:1: schedules[1].jobs[2]: expected \"import\", \"reconcile\" or "
