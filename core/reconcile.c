@@ -1539,25 +1539,27 @@ static int cmp_flag_fp(const void *a, const void *b)
 static int store_flags(struct recon *r, int64_t run, struct reconcile_result *res,
                        struct cc_error *err)
 {
-    sqlite3_stmt *find = NULL, *ins = NULL, *upd = NULL, *del_m = NULL, *ins_m = NULL;
+    sqlite3_stmt *up = NULL, *del_m = NULL, *ins_m = NULL;
     int rc;
 
     qsort(r->set->items, r->set->count, sizeof *r->set->items, cmp_flag_fp);
-    rc = store_prepare(r->st, &find, "SELECT id, status FROM flags WHERE fingerprint = ?1", err);
-    if (rc == CC_OK)
-        rc = store_prepare(r->st, &ins,
-                           "INSERT INTO flags(fingerprint, rule, kind, severity, unit_id, area,"
-                           " period_start, period_end, bodies, members, members_digest,"
-                           " explanation, status, first_run, last_run)"
-                           " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,'new',?13,?13)",
-                           err);
-    if (rc == CC_OK)
-        rc = store_prepare(r->st, &upd,
-                           "UPDATE flags SET severity=?2, unit_id=?3, area=?4, period_start=?5,"
-                           " period_end=?6, bodies=?7, members=?8, members_digest=?9,"
-                           " explanation=?10, status=?11, last_run=?12, resolved_run=NULL"
-                           " WHERE id=?1",
-                           err);
+    /* One statement for both cases: a flag found again keeps its id and first
+     * run; one found again after it was resolved is news again ('new'). */
+    rc = store_prepare(r->st, &up,
+                       "INSERT INTO flags(fingerprint, rule, kind, severity, unit_id, area,"
+                       " period_start, period_end, bodies, members, members_digest,"
+                       " explanation, status, first_run, last_run)"
+                       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,'new',?13,?13)"
+                       " ON CONFLICT(fingerprint) DO UPDATE SET severity=excluded.severity,"
+                       " unit_id=excluded.unit_id, area=excluded.area,"
+                       " period_start=excluded.period_start, period_end=excluded.period_end,"
+                       " bodies=excluded.bodies, members=excluded.members,"
+                       " members_digest=excluded.members_digest,"
+                       " explanation=excluded.explanation,"
+                       " status=CASE WHEN status = 'resolved' THEN 'new' ELSE 'open' END,"
+                       " last_run=excluded.last_run, resolved_run=NULL"
+                       " RETURNING id, status",
+                       err);
     if (rc == CC_OK)
         rc = store_prepare(r->st, &del_m, "DELETE FROM flag_members WHERE flag_id = ?1", err);
     if (rc == CC_OK)
@@ -1567,60 +1569,33 @@ static int store_flags(struct recon *r, int64_t run, struct reconcile_result *re
                            err);
     for (size_t i = 0; i < r->set->count && rc == CC_OK; i++) {
         struct stored_flag *f = &r->set->items[i];
-        int64_t id;
-        bool fresh;
-        sqlite3_bind_text(find, 1, f->fingerprint, -1, SQLITE_STATIC);
-        if (sqlite3_step(find) == SQLITE_ROW) {
-            id = sqlite3_column_int64(find, 0);
-            /* Found again after it was resolved: it is news again. */
-            fresh = strcmp((const char *)sqlite3_column_text(find, 1), "resolved") == 0;
-            sqlite3_reset(find);
-            sqlite3_bind_int64(upd, 1, id);
-            sqlite3_bind_text(upd, 2, f->severity, -1, SQLITE_STATIC);
-            if (f->unit_id)
-                sqlite3_bind_int64(upd, 3, f->unit_id);
-            else
-                sqlite3_bind_null(upd, 3);
-            sqlite3_bind_text(upd, 4, f->area, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 5, f->period_start, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 6, f->period_end, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 7, f->bodies, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 8, f->members_json, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 9, f->members_digest, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 10, f->explanation, -1, SQLITE_STATIC);
-            sqlite3_bind_text(upd, 11, fresh ? "new" : "open", -1, SQLITE_STATIC);
-            sqlite3_bind_int64(upd, 12, run);
-            if (sqlite3_step(upd) != SQLITE_DONE)
-                rc = cc_fail(err, CC_EIO, "flags: %s", sqlite3_errmsg(r->st->db));
-            sqlite3_reset(upd);
-            if (fresh)
+        int64_t id = 0;
+        sqlite3_bind_text(up, 1, f->fingerprint, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 2, f->rule, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 3, f->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 4, f->severity, -1, SQLITE_STATIC);
+        if (f->unit_id)
+            sqlite3_bind_int64(up, 5, f->unit_id);
+        else
+            sqlite3_bind_null(up, 5);
+        sqlite3_bind_text(up, 6, f->area, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 7, f->period_start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 8, f->period_end, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 9, f->bodies, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 10, f->members_json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 11, f->members_digest, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 12, f->explanation, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 13, run);
+        if (sqlite3_step(up) == SQLITE_ROW) {
+            id = sqlite3_column_int64(up, 0);
+            if (strcmp((const char *)sqlite3_column_text(up, 1), "new") == 0)
                 res->new_flags++;
             else
                 res->open_flags++;
         } else {
-            sqlite3_reset(find);
-            sqlite3_bind_text(ins, 1, f->fingerprint, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 2, f->rule, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 3, f->kind, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 4, f->severity, -1, SQLITE_STATIC);
-            if (f->unit_id)
-                sqlite3_bind_int64(ins, 5, f->unit_id);
-            else
-                sqlite3_bind_null(ins, 5);
-            sqlite3_bind_text(ins, 6, f->area, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 7, f->period_start, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 8, f->period_end, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 9, f->bodies, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 10, f->members_json, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 11, f->members_digest, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 12, f->explanation, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(ins, 13, run);
-            if (sqlite3_step(ins) != SQLITE_DONE)
-                rc = cc_fail(err, CC_EIO, "flags: %s", sqlite3_errmsg(r->st->db));
-            sqlite3_reset(ins);
-            id = sqlite3_last_insert_rowid(r->st->db);
-            res->new_flags++;
+            rc = cc_fail(err, CC_EIO, "flags: %s", sqlite3_errmsg(r->st->db));
         }
+        sqlite3_reset(up);
         sqlite3_bind_int64(del_m, 1, id);
         if (rc == CC_OK && sqlite3_step(del_m) != SQLITE_DONE)
             rc = cc_fail(err, CC_EIO, "flags: %s", sqlite3_errmsg(r->st->db));
@@ -1634,9 +1609,7 @@ static int store_flags(struct recon *r, int64_t run, struct reconcile_result *re
             sqlite3_reset(ins_m);
         }
     }
-    sqlite3_finalize(find);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
+    sqlite3_finalize(up);
     sqlite3_finalize(del_m);
     sqlite3_finalize(ins_m);
     if (rc)
