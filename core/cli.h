@@ -112,5 +112,7 @@ extern const char usage_units[]; int cmd_units(struct globals *g, int argc, char
 extern const char usage_config[]; int cmd_config(struct globals *g, int argc, char **argv);
 extern const char usage_schedule[]; int cmd_schedule(struct globals *g, int argc, char **argv);
 extern const char usage_report[]; int cmd_report(struct globals *g, int argc, char **argv);
+extern const char usage_daemon[]; int cmd_daemon(struct globals *g, int argc, char **argv);
+extern const char usage_backup[]; int cmd_backup(struct globals *g, int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 #include "import.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1057,34 +1058,302 @@ static int insert_source(struct importer *im, const char *path, const char *sha,
     return rc;
 }
 
-int import_file(struct store *st, const struct import_env *env, const char *path,
-                const struct import_options *opt, struct import_result *res,
-                struct cc_error *err)
+/* ---------------------------------------------------------------- recorded records */
+
+/*
+ * What import_parse keeps of a plugin's output: every record the emitters
+ * validated, deep-copied into an arena, in emission order, each with the row
+ * that was current when it was emitted (the row error messages name).
+ * Strings that repeat across records (event keys, units, codes, cases) are
+ * stored once.
+ */
+enum { R_EVENT, R_ASSESSMENT, R_RECOMMENDATION, R_UNIT, R_SCOPE };
+
+struct rnode {
+    struct rnode *next;
+    const char *row_now;
+    int kind;
+    /* the claim_* record follows */
+};
+
+struct chunk {
+    struct chunk *next;
+    size_t size, used;
+    _Alignas(max_align_t) char data[];
+};
+
+#define CHUNK_SIZE (256 * 1024)
+
+struct import_parsed {
+    char *path, *plugin_name;
+    char sha[65];
+    long long bytes;
+    struct chunk *chunks;
+    size_t memory;
+    struct rnode *first, *last;
+    size_t nrecords;
+    struct strmap interned;   /* string -> its copy in the arena */
+    const char *last_row;
+    struct parse_stats ps;
+    int parse_rc;             /* the parse's own status, reported after its records */
+    struct cc_error parse_err;
+    double seconds;
+};
+
+static void *arena_alloc(struct import_parsed *ip, size_t n, size_t align)
+{
+    struct chunk *c = ip->chunks;
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+
+    if (c == NULL || at + n > c->size) {
+        size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        c = xmalloc(sizeof *c + size);
+        c->next = ip->chunks;
+        c->size = size;
+        c->used = 0;
+        ip->chunks = c;
+        ip->memory += sizeof *c + size;
+        at = 0;
+    }
+    c->used = at + n;
+    return c->data + at;
+}
+
+static const char *arena_str(struct import_parsed *ip, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(ip, n, 1);
+    memcpy(d, s, n);
+    return d;
+}
+
+static const char *arena_intern(struct import_parsed *ip, const char *s)
+{
+    int64_t v;
+
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s);
+    if (strmap_get(&ip->interned, s, n, &v))
+        return (const char *)(intptr_t)v;
+    const char *d = arena_str(ip, s);
+    strmap_put(&ip->interned, s, n, (int64_t)(intptr_t)d);
+    return d;
+}
+
+/* Consecutive records of one row share its text. */
+static const char *arena_row(struct import_parsed *ip, const char *row)
+{
+    if (row == NULL)
+        return NULL;
+    if (ip->last_row == NULL || strcmp(ip->last_row, row) != 0)
+        ip->last_row = arena_str(ip, row);
+    return ip->last_row;
+}
+
+struct recorder {
+    struct import_parsed *ip;
+    struct lua_source *src;
+    const atomic_int *cancel;
+};
+
+static void *record_node(struct recorder *r, int kind, size_t size, const char *row)
+{
+    struct import_parsed *ip = r->ip;
+    struct rnode *n = arena_alloc(ip, sizeof *n + size, _Alignof(max_align_t));
+    const char *now = lua_api_current_row(r->src);
+
+    n->next = NULL;
+    n->kind = kind;
+    n->row_now = row && strcmp(row, now) == 0 ? row : arena_row(ip, now);
+    if (ip->last)
+        ip->last->next = n;
+    else
+        ip->first = n;
+    ip->last = n;
+    ip->nrecords++;
+    return n + 1;
+}
+
+static int record_check(struct recorder *r, struct cc_error *err)
+{
+    if (r->cancel && atomic_load(r->cancel))
+        return cc_fail(err, CC_EBUSY, "stopped before the end: shutting down");
+    return CC_OK;
+}
+
+static int record_event(void *ctx, const struct claim_event *e, struct cc_error *err)
+{
+    struct recorder *r = ctx;
+    struct import_parsed *ip = r->ip;
+    int rc = record_check(r, err);
+
+    if (rc)
+        return rc;
+    const char *row = arena_row(ip, e->row);
+    struct claim_event *c = record_node(r, R_EVENT, sizeof *c, row);
+    *c = *e;
+    c->row = row;
+    c->key = arena_intern(ip, e->key);
+    c->kind = arena_intern(ip, e->kind);
+    c->unit = arena_intern(ip, e->unit);
+    c->title = arena_str(ip, e->title);
+    c->reference = arena_str(ip, e->reference);
+    return CC_OK;
+}
+
+static int record_assessment(void *ctx, const struct claim_assessment *a, struct cc_error *err)
+{
+    struct recorder *r = ctx;
+    struct import_parsed *ip = r->ip;
+    int rc = record_check(r, err);
+
+    if (rc)
+        return rc;
+    const char *row = arena_row(ip, a->row);
+    struct claim_assessment *c = record_node(r, R_ASSESSMENT, sizeof *c, row);
+    *c = *a;
+    c->row = row;
+    c->key = arena_str(ip, a->key);
+    c->event = arena_intern(ip, a->event);
+    c->unit = arena_intern(ip, a->unit);
+    c->framework = arena_intern(ip, a->framework);
+    c->code = arena_intern(ip, a->code);
+    c->strand = arena_intern(ip, a->strand);
+    c->case_ref = arena_intern(ip, a->case_ref);
+    c->rating = arena_intern(ip, a->rating);
+    c->text = arena_str(ip, a->text);
+    return CC_OK;
+}
+
+static int record_recommendation(void *ctx, const struct claim_recommendation *x,
+                                 struct cc_error *err)
+{
+    struct recorder *r = ctx;
+    struct import_parsed *ip = r->ip;
+    int rc = record_check(r, err);
+
+    if (rc)
+        return rc;
+    const char *row = arena_row(ip, x->row);
+    struct claim_recommendation *c = record_node(r, R_RECOMMENDATION, sizeof *c, row);
+    *c = *x;
+    c->row = row;
+    c->key = arena_str(ip, x->key);
+    c->event = arena_intern(ip, x->event);
+    c->unit = arena_intern(ip, x->unit);
+    c->text = arena_str(ip, x->text);
+    c->framework = arena_intern(ip, x->framework);
+    c->code = arena_intern(ip, x->code);
+    c->owner = arena_intern(ip, x->owner);
+    c->status = arena_intern(ip, x->status);
+    return CC_OK;
+}
+
+static int record_unit(void *ctx, const struct claim_unit *u, struct cc_error *err)
+{
+    struct recorder *r = ctx;
+    struct import_parsed *ip = r->ip;
+    int rc = record_check(r, err);
+
+    if (rc)
+        return rc;
+    const char *row = arena_row(ip, u->row);
+    struct claim_unit *c = record_node(r, R_UNIT, sizeof *c, row);
+    c->row = row;
+    c->code = arena_intern(ip, u->code);
+    c->name = arena_intern(ip, u->name);
+    c->type = arena_intern(ip, u->type);
+    c->parent = arena_intern(ip, u->parent);
+    return CC_OK;
+}
+
+static int record_scope(void *ctx, const struct claim_scope *s, struct cc_error *err)
+{
+    struct recorder *r = ctx;
+    struct import_parsed *ip = r->ip;
+    int rc = record_check(r, err);
+
+    if (rc)
+        return rc;
+    struct claim_scope *c = record_node(r, R_SCOPE, sizeof *c, NULL);
+    *c = *s;
+    c->key = arena_str(ip, s->key);
+    if (s->units) {
+        const char **units = arena_alloc(ip, (s->nunits + 1) * sizeof *units, _Alignof(max_align_t));
+        for (size_t i = 0; i < s->nunits; i++)
+            units[i] = arena_intern(ip, s->units[i]);
+        units[s->nunits] = NULL;
+        c->units = units;
+    }
+    return CC_OK;
+}
+
+/* Feeds the recorded records to the importer's sink, as the plugin emitted them. */
+static int replay(struct importer *im, struct import_parsed *ip, struct claim_sink *sink,
+                  struct parse_stats *ps, struct cc_error *err)
+{
+    for (const struct rnode *n = ip->first; n; n = n->next) {
+        const void *rec = n + 1;
+        struct cc_error e2 = { 0 };
+        int rc = CC_OK;
+
+        switch (n->kind) {
+        case R_EVENT:
+            rc = sink->event(sink->ctx, rec, &e2);
+            break;
+        case R_ASSESSMENT:
+            rc = sink->assessment(sink->ctx, rec, &e2);
+            break;
+        case R_RECOMMENDATION:
+            rc = sink->recommendation(sink->ctx, rec, &e2);
+            break;
+        case R_UNIT:
+            rc = sink->unit(sink->ctx, rec, &e2);
+            break;
+        case R_SCOPE:
+            rc = sink->scope(sink->ctx, rec, &e2);
+            break;
+        }
+        if (rc != CC_OK) {
+            /* As plugin_parse words a sink's error: the emitter keeps its
+             * first 1535 bytes, the message adds plugin, file and row. */
+            char reason[1536];
+            snprintf(reason, sizeof reason, "%.1535s", e2.msg);
+            if (*n->row_now)
+                return cc_fail(err, rc, "%s:%s:%s: %s", im->p->name, ip->path, n->row_now,
+                               reason);
+            return cc_fail(err, rc, "%s:%s: %s", im->p->name, ip->path, reason);
+        }
+    }
+    if (ip->parse_rc != CC_OK)
+        return cc_fail(err, ip->parse_rc, "%s", ip->parse_err.msg);
+    parse_stats_free(ps);
+    *ps = ip->ps;
+    parse_stats_init(&ip->ps);
+    return CC_OK;
+}
+
+/* ---------------------------------------------------------------- the import */
+
+/*
+ * Everything after choosing the plugin, in one transaction: the records come
+ * straight from the plugin (streaming) or, with rec, from a recorded parse.
+ */
+static int import_run(struct store *st, const struct import_env *env, const char *path,
+                      const char *sha, long long bytes, const struct import_options *opt,
+                      struct import_parsed *rec, double t0, struct import_result *res,
+                      struct cc_error *err)
 {
     struct plugin_registry *reg = env->reg;
     struct importer im = { 0 };
     struct parse_stats ps;
-    char sha[65];
-    long long bytes;
     long retired = 0;
-    double t0 = cc_monotonic();
     int rc;
 
-    memset(res, 0, sizeof *res);
     parse_stats_init(&ps);
-    rc = cc_sha256_file(path, sha, &bytes, err);
-    if (rc)
-        return rc;
-    if (opt->plugin) {
-        res->plugin = plugin_find(reg, opt->plugin);
-        if (res->plugin == NULL)
-            return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
-                           opt->plugin);
-    } else {
-        rc = plugin_choose(reg, path, &res->plugin, err);
-        if (rc)
-            return rc;
-    }
     /* The importer makes every reference itself (sources, events, units), so
      * SQLite's per-row foreign-key checks and the statement journals they
      * force are pure cost here; other commands keep them on. */
@@ -1127,8 +1396,12 @@ int import_file(struct store *st, const struct import_env *env, const char *path
         rc = insert_source(&im, path, sha, bytes, err);
     if (rc == CC_OK)
         rc = prepare_all(&im);
-    if (rc == CC_OK)
-        rc = plugin_parse(reg, res->plugin, path, opt->progress, &sink, &ps, err);
+    if (rc == CC_OK) {
+        if (rec)
+            rc = replay(&im, rec, &sink, &ps, err);
+        else
+            rc = plugin_parse(reg, res->plugin, path, opt->progress, &sink, &ps, err);
+    }
     if (rc == CC_OK)
         rc = store_aggregates(&im, err);
     if (rc == CC_OK)
@@ -1167,8 +1440,6 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     for (size_t i = 0; i < im.nrefs; i++)
         free(im.refs[i]);
     free(im.refs);
-    for (size_t i = 0; i < im.naggs; i++) {
-    }
     free(im.aggs);
     strmap_free(&im.case_refs);
     strmap_free(&im.agg_index);
@@ -1183,4 +1454,209 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     free(im.scope_units);
     free(im.source_key);
     return rc;
+}
+
+int import_file(struct store *st, const struct import_env *env, const char *path,
+                const struct import_options *opt, struct import_result *res,
+                struct cc_error *err)
+{
+    struct plugin_registry *reg = env->reg;
+    char sha[65];
+    long long bytes;
+    double t0 = cc_monotonic();
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    rc = cc_sha256_file(path, sha, &bytes, err);
+    if (rc)
+        return rc;
+    if (opt->plugin) {
+        res->plugin = plugin_find(reg, opt->plugin);
+        if (res->plugin == NULL)
+            return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                           opt->plugin);
+    } else {
+        rc = plugin_choose(reg, path, &res->plugin, err);
+        if (rc)
+            return rc;
+    }
+    return import_run(st, env, path, sha, bytes, opt, NULL, t0, res, err);
+}
+
+/* ---------------------------------------------------------------- in two phases */
+
+int import_identify(struct plugin_registry *reg, const char *path, const char *plugin,
+                    struct import_parsed **out, struct cc_error *err)
+{
+    struct import_parsed *ip = xcalloc(1, sizeof *ip);
+    const struct plugin_info *p = NULL;
+    int rc;
+
+    *out = NULL;
+    ip->path = xstrdup(path);
+    strmap_init(&ip->interned);
+    parse_stats_init(&ip->ps);
+    rc = cc_sha256_file(path, ip->sha, &ip->bytes, err);
+    if (rc == CC_OK && plugin) {
+        p = plugin_find(reg, plugin);
+        if (p == NULL)
+            rc = cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                         plugin);
+    } else if (rc == CC_OK) {
+        rc = plugin_choose(reg, path, &p, err);
+    }
+    if (rc) {
+        import_parsed_free(ip);
+        return rc;
+    }
+    ip->plugin_name = xstrdup(p->name);
+    *out = ip;
+    return CC_OK;
+}
+
+/*
+ * plugin_parse with a recording sink. It is plugin_parse's code because the
+ * recorder needs the source (the row current at each emit, for messages);
+ * keep the two in step.
+ */
+int import_parse(struct import_parsed *ip, const struct plugin_registry *reg,
+                 const atomic_int *cancel, struct cc_error *err)
+{
+    const struct plugin_info *p = plugin_find(reg, ip->plugin_name);
+    struct recorder r = { ip, NULL, cancel };
+    struct claim_sink sink = { &r, record_event, record_assessment, record_recommendation,
+                               record_unit, record_scope };
+    struct cc_error e2 = { 0 };
+    struct lua_source *src;
+    double t0 = cc_monotonic();
+    lua_State *L;
+    int rc;
+
+    if (p == NULL)
+        return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                       ip->plugin_name);
+    L = sandbox_new(&reg->limits);
+    if (L == NULL)
+        return cc_fail(err, CC_ESOFTWARE, "cannot create a Lua state: out of memory");
+    lua_api_open(L);
+    sandbox_lock_global(L, "concord");
+    /* A fresh state per file: nothing a plugin does can leak into the next file. */
+    rc = sandbox_load_file(L, p->path, 0, &e2);
+    if (rc == CC_OK)
+        rc = sandbox_pcall(L, 0, 1, &e2);
+    if (rc == CC_OK && !lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        rc = cc_fail(&e2, CC_EDATA, "%s: a plugin must return concord.plugin{...}", p->path);
+    }
+    if (rc) {
+        cc_fail(err, rc, "%s: %s", p->name, e2.msg);
+        sandbox_close(L);
+        ip->parse_rc = rc;
+        cc_fail(&ip->parse_err, rc, "%s", err->msg);
+        return rc;
+    }
+    lua_getfield(L, -1, "parse");
+    src = lua_api_push_source(L, ip->path, false);
+    r.src = src;
+    lua_api_push_out(L, src, &sink);
+    rc = sandbox_pcall(L, 2, 0, &e2);
+    /* Nothing may emit once parse() has returned, not even a __gc finaliser. */
+    lua_api_detach(src);
+    if (rc == CC_OK)
+        rc = lua_api_finish(src, &ip->ps, &e2);
+    if (rc) {
+        /* Prefer the emitter's structured message over Lua's rethrown copy. */
+        const char *msg = lua_api_error(src) ? lua_api_error(src) : e2.msg;
+        if (lua_api_error(src) && strstr(e2.msg, "limit exceeded"))
+            msg = e2.msg;
+        const char *row = lua_api_current_row(src);
+        if (cancel && atomic_load(cancel))
+            rc = cc_fail(err, CC_EBUSY, "%s: parse stopped: shutting down", ip->path);
+        else if (*row)
+            cc_fail(err, rc, "%s:%s:%s: %s", p->name, ip->path, row, msg);
+        else
+            cc_fail(err, rc, "%s:%s: %s", p->name, ip->path, msg);
+        ip->parse_rc = rc;
+        cc_fail(&ip->parse_err, rc, "%s", err->msg);
+    }
+    sandbox_close(L);
+    ip->seconds = cc_monotonic() - t0;
+    return rc;
+}
+
+int import_store(struct store *st, const struct import_env *env, struct import_parsed *ip,
+                 const struct import_options *opt, struct import_result *res,
+                 struct cc_error *err)
+{
+    double t0 = cc_monotonic();
+
+    memset(res, 0, sizeof *res);
+    res->plugin = plugin_find(env->reg, ip->plugin_name);
+    if (res->plugin == NULL)
+        return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                       ip->plugin_name);
+    return import_run(st, env, ip->path, ip->sha, ip->bytes, opt, ip, t0, res, err);
+}
+
+void import_parsed_drop_records(struct import_parsed *ip)
+{
+    if (ip == NULL)
+        return;
+    for (struct chunk *c = ip->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    ip->chunks = NULL;
+    ip->first = ip->last = NULL;
+    ip->last_row = NULL;
+    ip->memory = 0;
+    strmap_free(&ip->interned);
+    strmap_init(&ip->interned);
+}
+
+void import_parsed_free(struct import_parsed *ip)
+{
+    if (ip == NULL)
+        return;
+    import_parsed_drop_records(ip);
+    strmap_free(&ip->interned);
+    parse_stats_free(&ip->ps);
+    free(ip->path);
+    free(ip->plugin_name);
+    free(ip);
+}
+
+const char *import_parsed_sha256(const struct import_parsed *ip)
+{
+    return ip->sha;
+}
+
+const char *import_parsed_plugin(const struct import_parsed *ip)
+{
+    return ip->plugin_name;
+}
+
+long long import_parsed_bytes(const struct import_parsed *ip)
+{
+    return ip->bytes;
+}
+
+size_t import_parsed_records(const struct import_parsed *ip)
+{
+    return ip->nrecords;
+}
+
+size_t import_parsed_memory(const struct import_parsed *ip)
+{
+    return ip->memory + ip->interned.cap * 32;
+}
+
+double import_parsed_seconds(const struct import_parsed *ip)
+{
+    return ip->seconds;
+}
+
+bool import_known(struct store *st, const char *plugin, const char *sha256, int64_t *id)
+{
+    return existing_source(st, plugin, sha256, id) != 0;
 }

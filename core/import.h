@@ -6,6 +6,7 @@
 #ifndef CONCORD_IMPORT_H
 #define CONCORD_IMPORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,5 +47,51 @@ struct import_result {
 int import_file(struct store *st, const struct import_env *env, const char *path,
                 const struct import_options *opt, struct import_result *res,
                 struct cc_error *err);
+
+/*
+ * The same import in two phases, for the daemon: parsing runs on worker
+ * threads without touching the database, one writer stores.
+ *
+ *   import_identify  any thread, no database: hashes the file and chooses its
+ *                    plugin (plugin == NULL: detect). reg's detection state
+ *                    is one Lua state: no other thread may use reg meanwhile.
+ *   import_parse     any thread, no database: runs the plugin in a fresh Lua
+ *                    state and records a deep copy of every record it emits
+ *                    (memory: about 250 bytes a record). Its status is the
+ *                    plugin's; the records before a failure are kept, so
+ *                    that import_store reports the same first error as
+ *                    import_file would.
+ *   import_store     the writer: replays the records into the importer in
+ *                    one transaction, exactly as import_file stores them
+ *                    (unchanged content, aggregates, retirement, messages),
+ *                    then reports the parse's own failure if it had one.
+ *                    The plugin is looked up by name in env->reg.
+ *
+ * import_file keeps streaming records straight into the transaction.
+ */
+struct import_parsed;
+
+int import_identify(struct plugin_registry *reg, const char *path, const char *plugin,
+                    struct import_parsed **out, struct cc_error *err);
+/** cancel, when not NULL, is polled at every record: non-zero stops the parse. */
+int import_parse(struct import_parsed *ip, const struct plugin_registry *reg,
+                 const atomic_int *cancel, struct cc_error *err);
+int import_store(struct store *st, const struct import_env *env, struct import_parsed *ip,
+                 const struct import_options *opt, struct import_result *res,
+                 struct cc_error *err);
+void import_parsed_free(struct import_parsed *ip);
+/** Frees the records (the memory) but keeps hash, plugin and counts, for messages. */
+void import_parsed_drop_records(struct import_parsed *ip);
+
+const char *import_parsed_sha256(const struct import_parsed *ip);
+const char *import_parsed_plugin(const struct import_parsed *ip);
+long long import_parsed_bytes(const struct import_parsed *ip);
+/** Records held, the memory they take, and the seconds the parse took. */
+size_t import_parsed_records(const struct import_parsed *ip);
+size_t import_parsed_memory(const struct import_parsed *ip);
+double import_parsed_seconds(const struct import_parsed *ip);
+
+/** True when plugin already imported content with this sha256 (its source id in *id). */
+bool import_known(struct store *st, const char *plugin, const char *sha256, int64_t *id);
 
 #endif

@@ -58,6 +58,8 @@ static const struct cmd commands[] = {
     { "dismiss", cmd_dismiss, "dismiss a flag, with a reason", usage_ack },
     { "runs", cmd_runs, "list past reconciliation runs", usage_runs },
     { "report", cmd_report, "write a report: text, md, json, csv, xlsx or html", usage_report },
+    { "daemon", cmd_daemon, "watch inboxes and run schedules (runs until stopped)", usage_daemon },
+    { "backup", cmd_backup, "copy the database safely while it is in use", usage_backup },
     { "schema", cmd_schema, "print the database schema", usage_schema },
     { "help", cmd_help, "show help for a command", "Usage: concord help [COMMAND]\n" },
 };
