@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "import.h"
 #include "normalise.h"
 #include "privacy.h"
@@ -229,6 +230,12 @@ int cmd_import(struct globals *g, int argc, char **argv)
         status = cli_report(&err);
     if (status == CC_OK && cli_open_store(g, true, &st, &err))
         status = cli_report(&err);
+    /* --accept-fuzzy wins; otherwise units.accept_fuzzy from the configuration. */
+    if (status == CC_OK && iopt.accept_fuzzy == 0) {
+        const struct config *cfg;
+        if (cli_config(g, &cfg, &err) == CC_OK)
+            iopt.accept_fuzzy = config_number(cfg, "units.accept_fuzzy", 0);
+    }
     /* Units from each plugin folder's register/units.lua extend the built-in register. */
     if (status == CC_OK && register_sync_dirs(st, dirs.dirs, dirs.n, iopt.wait_seconds, &err))
         status = cli_report(&err);

@@ -836,6 +836,8 @@ static int cmp_aj_same(const void *pa, const void *pb)
 /* For supersession: the next newer view by the same body of the same thing. */
 static void link_same(struct recon *r)
 {
+    if (r->najs < 2)
+        return;   /* also: qsort(NULL, 0, ...) is undefined behaviour */
     qsort(r->ajs, r->najs, sizeof *r->ajs, cmp_aj_same);
     for (size_t i = 0; i + 1 < r->najs; i++) {
         struct aj *x = &r->ajs[i], *y = &r->ajs[i + 1];

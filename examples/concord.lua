@@ -100,7 +100,7 @@ cost_model = {
 -- has not changed for settle_seconds, then moved to processed/ (or to
 -- failed/, with the reason beside it). plugin skips detection.
 inboxes = {
-  { path = "inbox/hmip", plugin = "hmip-ratings" },
+  { path = "inbox/hmip", plugin = "hmip" },
   { path = "inbox/other", processed = "done", failed = "rejected", settle_seconds = 5 },
 }
 
