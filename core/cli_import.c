@@ -256,14 +256,19 @@ int cmd_import(struct globals *g, int argc, char **argv)
             if (strcmp(inputs.items[k], path) == 0)
                 from_folder = false;
         }
+        struct import_options fopt = iopt;
         if (from_folder && iopt.plugin == NULL) {
-            const struct plugin_info *p;
+            /* Detect once: skip what nobody claims, and hand the choice to the import
+             * so that it does not run every detect() again. */
+            const struct plugin_info *p = NULL;
             struct cc_error e2 = { 0 };
             double *scores = xcalloc(reg->count, sizeof *scores);
             double best = 0;
             plugin_detect(reg, path, scores, &e2);
             for (size_t k = 0; k < reg->count; k++)
                 best = scores[k] > best ? scores[k] : best;
+            if (best >= PLUGIN_MIN_CONFIDENCE && plugin_pick(reg, path, scores, &p, &e2) == CC_OK)
+                fopt.plugin = p->name;
             free(scores);
             if (best < PLUGIN_MIN_CONFIDENCE) {
                 if (!quiet && !brief)
@@ -271,9 +276,8 @@ int cmd_import(struct globals *g, int argc, char **argv)
                 skipped++;
                 continue;
             }
-            (void)p;
         }
-        int rc = import_file(st, &env, path, &iopt, &res, &err);
+        int rc = import_file(st, &env, path, &fopt, &res, &err);
         if (rc == CC_OK) {
             if (res.outcome == IMPORT_UNCHANGED)
                 unchanged++;

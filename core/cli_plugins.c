@@ -79,8 +79,9 @@ int cmd_plugins(struct globals *g, int argc, char **argv)
         plugin_detect(reg, file, scores, &err);
         for (size_t i = 0; i < reg->count; i++)
             printf("%-10s %.2f\n", reg->items[i].name, scores[i]);
+        int picked = plugin_pick(reg, file, scores, &chosen, &err);
         free(scores);
-        if (plugin_choose(reg, file, &chosen, &err) == CC_OK) {
+        if (picked == CC_OK) {
             printf("%s would be imported by %s\n", file, chosen->name);
         } else {
             printf("%s\n", err.msg);

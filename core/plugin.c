@@ -152,16 +152,23 @@ int plugin_choose(struct plugin_registry *reg, const char *path,
                   const struct plugin_info **chosen, struct cc_error *err)
 {
     double *scores = xcalloc(reg->count, sizeof *scores);
-    size_t best = SIZE_MAX, second = SIZE_MAX;
-    struct sbuf b;
-    int rc;
+    int rc = plugin_detect(reg, path, scores, err);
 
     *chosen = NULL;
-    rc = plugin_detect(reg, path, scores, err);
-    if (rc) {
-        free(scores);
-        return rc;
-    }
+    if (rc == CC_OK)
+        rc = plugin_pick(reg, path, scores, chosen, err);
+    free(scores);
+    return rc;
+}
+
+int plugin_pick(const struct plugin_registry *reg, const char *path, const double *scores,
+                const struct plugin_info **chosen, struct cc_error *err)
+{
+    size_t best = SIZE_MAX, second = SIZE_MAX;
+    struct sbuf b;
+    int rc = CC_OK;
+
+    *chosen = NULL;
     for (size_t i = 0; i < reg->count; i++) {
         if (best == SIZE_MAX || scores[i] > scores[best]) {
             second = best;
@@ -188,7 +195,6 @@ int plugin_choose(struct plugin_registry *reg, const char *path,
         *chosen = &reg->items[best];
     }
     sbuf_free(&b);
-    free(scores);
     return rc;
 }
 

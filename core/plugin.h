@@ -58,6 +58,10 @@ int plugin_choose(struct plugin_registry *reg, const char *path,
  * Runs p's parse() over path in a fresh sandbox, sending records to sink.
  * Errors come back as "plugin:file:row: field: reason".
  */
+/** plugin_choose on scores plugin_detect already gave: no second round of detect() calls. */
+int plugin_pick(const struct plugin_registry *reg, const char *path, const double *scores,
+                const struct plugin_info **chosen, struct cc_error *err);
+
 int plugin_parse(const struct plugin_registry *reg, const struct plugin_info *p,
                  const char *path, bool progress, struct claim_sink *sink,
                  struct parse_stats *stats, struct cc_error *err);

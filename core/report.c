@@ -145,6 +145,14 @@ struct gather {
                                       lets SQL skip other units' rows early */
 };
 
+/* Every scoped query takes ?1 since, ?2 until, ?3 the unit ids (JSON array). */
+static void bind_scope(sqlite3_stmt *s, const struct gather *g)
+{
+    sqlite3_bind_text(s, 1, g->since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, g->until, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, g->unit_ids, -1, SQLITE_STATIC);
+}
+
 static size_t unit_index(const struct gather *g, int64_t id)
 {
     if (id < 1 || id > g->max_unit_id)
@@ -263,9 +271,7 @@ static int gather_ledger(struct gather *g, struct cc_error *err)
 
     if (rc)
         return rc;
-    sqlite3_bind_text(s, 1, g->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, g->until, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, g->unit_ids, -1, SQLITE_STATIC);
+    bind_scope(s, g);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t unit = unit_index(g, sqlite3_column_int64(s, 3));
         if (unit == SIZE_MAX)
@@ -330,9 +336,7 @@ static int gather_assessments(struct gather *g, struct cc_error *err)
 
     if (rc)
         return rc;
-    sqlite3_bind_text(s, 1, g->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, g->until, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, g->unit_ids, -1, SQLITE_STATIC);
+    bind_scope(s, g);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t unit = unit_index(g, sqlite3_column_int64(s, 2));
         if (unit == SIZE_MAX)
