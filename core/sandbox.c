@@ -16,6 +16,9 @@ struct sandbox {
     size_t used, peak, limit;
     uint64_t instructions, max_instructions, configured_instructions;
     int tripped; /* 1 = instructions, 2 = memory */
+    /* Files loaded into this state whose names Lua shortens in messages. */
+    char **long_paths;
+    size_t n_long_paths;
 };
 
 /* The state's sandbox lives in the allocator's ud, reachable from any lua_State. */
@@ -246,6 +249,9 @@ void sandbox_close(lua_State *L)
         return;
     struct sandbox *sb = sandbox_of(L);
     lua_close(L);
+    for (size_t i = 0; i < sb->n_long_paths; i++)
+        free(sb->long_paths[i]);
+    free(sb->long_paths);
     free(sb);
 }
 
@@ -292,6 +298,66 @@ static void push_env(lua_State *L, int data_only)
     lua_setmetatable(L, -2);
 }
 
+/*
+ * Lua names a chunk in its messages by at most LUA_IDSIZE - 1 characters: a
+ * longer file name becomes "..." and its last LUA_IDSIZE - 4 characters, so the
+ * same plugin's error would read differently depending on the folder it lives
+ * in. The state remembers such paths and messages get them back whole.
+ */
+#define CHUNK_TAIL (LUA_IDSIZE - 4)
+
+static void remember_long_path(struct sandbox *sb, const char *path)
+{
+    if (strlen(path) <= LUA_IDSIZE - 1)
+        return;
+    for (size_t i = 0; i < sb->n_long_paths; i++)
+        if (strcmp(sb->long_paths[i], path) == 0)
+            return;
+    sb->long_paths = xrealloc(sb->long_paths, (sb->n_long_paths + 1) * sizeof *sb->long_paths);
+    sb->long_paths[sb->n_long_paths++] = xstrdup(path);
+}
+
+/* msg with every "...TAIL" of a remembered path replaced by the path. */
+static void restore_paths(const struct sandbox *sb, const char *msg, struct sbuf *out)
+{
+    const char *p = msg;
+
+    while (*p) {
+        const char *dots = strstr(p, "...");
+        const char *whole = NULL;
+
+        if (dots == NULL)
+            break;
+        for (size_t i = 0; i < sb->n_long_paths && whole == NULL; i++) {
+            const char *path = sb->long_paths[i];
+            const char *tail = path + strlen(path) - CHUNK_TAIL;
+            if (strncmp(dots + 3, tail, CHUNK_TAIL) == 0)
+                whole = path;
+        }
+        sbuf_addn(out, p, (size_t)(dots - p));
+        if (whole) {
+            sbuf_adds(out, whole);
+            p = dots + 3 + CHUNK_TAIL;
+        } else {
+            sbuf_addn(out, dots, 3);
+            p = dots + 3;
+        }
+    }
+    sbuf_adds(out, p);
+}
+
+static int fail_with_lua_message(lua_State *L, const char *msg, struct cc_error *err)
+{
+    struct sbuf b;
+    int rc;
+
+    sbuf_init(&b);
+    restore_paths(sandbox_of(L), msg, &b);
+    rc = cc_fail(err, CC_EDATA, "%s", b.s ? b.s : "");
+    sbuf_free(&b);
+    return rc;
+}
+
 int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -322,11 +388,12 @@ int sandbox_load_file(lua_State *L, const char *path, int data_only, struct cc_e
         return cc_fail(err, CC_EDATA, "%s: precompiled Lua (bytecode) is not accepted; use the "
                        ".lua source", path);
     }
+    remember_long_path(sandbox_of(L), path);
     rc = luaL_loadbufferx(L, b.s ? b.s : "", b.len, chunkname, "t");
     free(chunkname);
     sbuf_free(&b);
     if (rc != LUA_OK) {
-        rc = cc_fail(err, CC_EDATA, "%s", lua_tostring(L, -1));
+        rc = fail_with_lua_message(L, lua_tostring(L, -1), err);
         lua_pop(L, 1);
         return rc;
     }
@@ -371,7 +438,7 @@ int sandbox_pcall(lua_State *L, int nargs, int nresults, struct cc_error *err)
                 (unsigned long long)sb->max_instructions);
     } else {
         const char *msg = lua_tostring(L, -1);
-        cc_fail(err, CC_EDATA, "%s", msg ? msg : "error without a message");
+        fail_with_lua_message(L, msg ? msg : "error without a message", err);
     }
     lua_pop(L, 1);
     return err ? err->status : CC_EDATA;

@@ -50,6 +50,22 @@ escape string-dump "$(line string_dump): sandbox: string.dump is not available t
 escape collectgarbage "$(line collectgarbage): sandbox: collectgarbage is not available to plugins"
 escape string-meta "$(line string_meta): sandbox: the string metatable cannot be changed"
 
+# Lua shortens a long file name to "..." and its tail in messages; concord puts
+# the whole path back, wherever the plugin lives.
+DEEP=$SCRATCH/a-folder-name-long-enough/that-lua-would-shorten/the-plugin-path
+mkdir -p "$DEEP"
+cp "$SB/t_sb_os_execute.lua" "$DEEP/"
+exits 65 "a plugin in a deep folder: refused" \
+    "$BIN" --db "$DB" import --plugin-dir "$DEEP" --plugin t-sb-os-execute "$IN"
+like "$err" "concord: t-sb-os-execute:$IN: $DEEP/t_sb_os_execute.lua:11: sandbox: the os library*" \
+    "... the message names the plugin by its whole path (${#DEEP} characters of folder)"
+mkdir -p "$DEEP/syntax"
+printf 'return {\n  name = "x"\n  body = 1 }\n' >"$DEEP/syntax/t_deep_syntax.lua"
+exits 65 "a plugin with a syntax error in a deep folder: refused" \
+    "$BIN" --db "$DB" plugins list --plugin-dir "$DEEP/syntax"
+like "$err" "concord: plugin $DEEP/syntax/t_deep_syntax.lua:3: *" \
+    "... the syntax error names the whole path"
+
 # ---------------------------------------------------------------- limits
 
 escape loop "instruction limit exceeded (100000 instructions)" --max-instructions 100000
