@@ -65,6 +65,8 @@ struct claim_scope {
     int32_t from, to;                  /* CLAIM_NO_DATE = open-ended */
 };
 
+struct lua_source;
+
 /** Where validated records go. Each callback returns CC_OK or fills err. */
 struct claim_sink {
     void *ctx;
@@ -73,6 +75,9 @@ struct claim_sink {
     int (*recommendation)(void *ctx, const struct claim_recommendation *r, struct cc_error *err);
     int (*unit)(void *ctx, const struct claim_unit *u, struct cc_error *err);
     int (*scope)(void *ctx, const struct claim_scope *s, struct cc_error *err);
+    /* Optional: told the source before parse() runs, for a sink that needs the
+     * current row of each record (lua_api_current_row). */
+    void (*source)(void *ctx, struct lua_source *src);
 };
 
 #endif

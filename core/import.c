@@ -2,10 +2,12 @@
 #include "import.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "dates.h"
 #include "normalise.h"
@@ -618,6 +620,21 @@ static void count_answer(struct importer *im, const struct event_ref *ev, int64_
     g->observed = observed > g->observed ? observed : g->observed;
 }
 
+/*
+ * The strand as a string that lives as long as the import: aggregates keep it,
+ * and the record it came from is gone by then (streamed batches are freed).
+ * Any other value is refused by the table's CHECK before aggregates are made.
+ */
+static const char *static_strand(const char *strand)
+{
+    static const char *const known[] = { "ENGAGE", "DESIST", "SAFE" };
+
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(strand, known[i]) == 0)
+            return known[i];
+    return strand;
+}
+
 static int sink_assessment(void *ctx, const struct claim_assessment *x, struct cc_error *err)
 {
     struct importer *im = ctx;
@@ -649,7 +666,7 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     }
     if (s.code_given && strcmp(s.code_given, s.code) == 0)
         s.code_given = NULL;
-    s.strand = x->strand ? x->strand : (code ? code->strand : NULL);
+    s.strand = x->strand ? static_strand(x->strand) : (code ? code->strand : NULL);
     rc = normaliser_band(im->norm, im->p->body, x->framework, code, x, &band, err);
     if (rc)
         return rc;
@@ -1065,7 +1082,13 @@ static int insert_source(struct importer *im, const char *path, const char *sha,
  * validated, deep-copied into an arena, in emission order, each with the row
  * that was current when it was emitted (the row error messages name).
  * Strings that repeat across records (event keys, units, codes, cases) are
- * stored once.
+ * stored once per batch.
+ *
+ * Records travel in batches. For the daemon a parse fills batches that all wait
+ * for the writer. import_file streams: the parse runs on a thread of its own and
+ * hands each full batch to the writer through a short queue, so that the plugin
+ * (Lua) and SQLite work at the same time on two cores, and memory stays flat
+ * whatever the size of the file.
  */
 enum { R_EVENT, R_ASSESSMENT, R_RECOMMENDATION, R_UNIT, R_SCOPE };
 
@@ -1083,40 +1106,107 @@ struct chunk {
 };
 
 #define CHUNK_SIZE (256 * 1024)
+/* A streamed batch is handed over at this size; at most QUEUE_MAX wait. */
+#define BATCH_BYTES (512 * 1024)
+#define QUEUE_MAX 8
+
+struct batch {
+    struct batch *next;
+    struct chunk *chunks;
+    size_t bytes;
+    struct rnode *first, *last;
+};
 
 struct import_parsed {
     char *path, *plugin_name;
     char sha[65];
     long long bytes;
-    struct chunk *chunks;
     size_t memory;
-    struct rnode *first, *last;
     size_t nrecords;
-    struct strmap interned;   /* string -> its copy in the arena */
+    struct batch *filling;     /* the batch the parse writes to */
+    struct batch *head, *tail; /* batches handed over, in order */
+    struct strmap interned;    /* string -> its copy in the filling batch */
     const char *last_row;
     struct parse_stats ps;
-    int parse_rc;             /* the parse's own status, reported after its records */
+    int parse_rc;              /* the parse's own status, reported after its records */
     struct cc_error parse_err;
     double seconds;
+    /* Streaming (import_file): the queue between the parse thread and the writer. */
+    bool streaming, finished, progress;
+    size_t queued;
+    atomic_int stop;           /* the writer is done: the parse stops at its next record */
+    uv_mutex_t lock;
+    uv_cond_t changed;
 };
+
+static void batch_free(struct batch *b)
+{
+    for (struct chunk *c = b->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(b);
+}
 
 static void *arena_alloc(struct import_parsed *ip, size_t n, size_t align)
 {
-    struct chunk *c = ip->chunks;
+    if (ip->filling == NULL)
+        ip->filling = xcalloc(1, sizeof *ip->filling);
+    struct batch *b = ip->filling;
+    struct chunk *c = b->chunks;
     size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
 
     if (c == NULL || at + n > c->size) {
         size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
         c = xmalloc(sizeof *c + size);
-        c->next = ip->chunks;
+        c->next = b->chunks;
         c->size = size;
         c->used = 0;
-        ip->chunks = c;
+        b->chunks = c;
+        b->bytes += sizeof *c + size;
         ip->memory += sizeof *c + size;
         at = 0;
     }
     c->used = at + n;
     return c->data + at;
+}
+
+/* Hands the filling batch to the writer; a streaming parse waits while the queue is full. */
+static void hand_over(struct import_parsed *ip)
+{
+    struct batch *b = ip->filling;
+
+    if (b == NULL)
+        return;
+    ip->filling = NULL;
+    ip->last_row = NULL;
+    strmap_free(&ip->interned);
+    strmap_init(&ip->interned);
+    if (b->first == NULL) {
+        batch_free(b);
+        return;
+    }
+    uv_mutex_lock(&ip->lock);
+    while (ip->streaming && ip->queued >= QUEUE_MAX && !atomic_load(&ip->stop))
+        uv_cond_wait(&ip->changed, &ip->lock);
+    if (ip->tail)
+        ip->tail->next = b;
+    else
+        ip->head = b;
+    ip->tail = b;
+    ip->queued++;
+    uv_cond_broadcast(&ip->changed);
+    uv_mutex_unlock(&ip->lock);
+}
+
+/* The parse is over: its last batch goes, and the writer stops waiting for more. */
+static void parse_finished(struct import_parsed *ip)
+{
+    hand_over(ip);
+    uv_mutex_lock(&ip->lock);
+    ip->finished = true;
+    uv_cond_broadcast(&ip->changed);
+    uv_mutex_unlock(&ip->lock);
 }
 
 static const char *arena_str(struct import_parsed *ip, const char *s)
@@ -1159,28 +1249,43 @@ struct recorder {
     const atomic_int *cancel;
 };
 
+static void record_source(void *ctx, struct lua_source *src)
+{
+    struct recorder *r = ctx;
+
+    r->src = src;
+}
+
 static void *record_node(struct recorder *r, int kind, size_t size, const char *row)
 {
     struct import_parsed *ip = r->ip;
     struct rnode *n = arena_alloc(ip, sizeof *n + size, _Alignof(max_align_t));
     const char *now = lua_api_current_row(r->src);
+    struct batch *b = ip->filling;
 
     n->next = NULL;
     n->kind = kind;
     n->row_now = row && strcmp(row, now) == 0 ? row : arena_row(ip, now);
-    if (ip->last)
-        ip->last->next = n;
+    if (b->last)
+        b->last->next = n;
     else
-        ip->first = n;
-    ip->last = n;
+        b->first = n;
+    b->last = n;
     ip->nrecords++;
     return n + 1;
 }
 
+/* Before each record: stop if asked to; a full streamed batch goes to the writer. */
 static int record_check(struct recorder *r, struct cc_error *err)
 {
+    struct import_parsed *ip = r->ip;
+
     if (r->cancel && atomic_load(r->cancel))
         return cc_fail(err, CC_EBUSY, "stopped before the end: shutting down");
+    if (atomic_load(&ip->stop))
+        return cc_fail(err, CC_EBUSY, "stopped before the end: the import failed");
+    if (ip->streaming && ip->filling && ip->filling->bytes >= BATCH_BYTES)
+        hand_over(ip);
     return CC_OK;
 }
 
@@ -1291,41 +1396,77 @@ static int record_scope(void *ctx, const struct claim_scope *s, struct cc_error 
     return CC_OK;
 }
 
+/*
+ * The next batch to store: for the daemon, the next in the list (kept, as a
+ * busy database means the same records are stored again later); streaming,
+ * the next the parse thread hands over, waiting for it, or NULL at the end.
+ */
+static struct batch *next_batch(struct import_parsed *ip, struct batch *prev)
+{
+    struct batch *b;
+
+    if (!ip->streaming)
+        return prev ? prev->next : ip->head;
+    if (prev)
+        batch_free(prev);
+    uv_mutex_lock(&ip->lock);
+    while (ip->head == NULL && !ip->finished)
+        uv_cond_wait(&ip->changed, &ip->lock);
+    b = ip->head;
+    if (b) {
+        ip->head = b->next;
+        if (ip->head == NULL)
+            ip->tail = NULL;
+        ip->queued--;
+        uv_cond_broadcast(&ip->changed);
+    }
+    uv_mutex_unlock(&ip->lock);
+    return b;
+}
+
 /* Feeds the recorded records to the importer's sink, as the plugin emitted them. */
 static int replay(struct importer *im, struct import_parsed *ip, struct claim_sink *sink,
                   struct parse_stats *ps, struct cc_error *err)
 {
-    for (const struct rnode *n = ip->first; n; n = n->next) {
-        const void *rec = n + 1;
-        struct cc_error e2 = { 0 };
-        int rc = CC_OK;
+    struct batch *b = NULL;
 
-        switch (n->kind) {
-        case R_EVENT:
-            rc = sink->event(sink->ctx, rec, &e2);
-            break;
-        case R_ASSESSMENT:
-            rc = sink->assessment(sink->ctx, rec, &e2);
-            break;
-        case R_RECOMMENDATION:
-            rc = sink->recommendation(sink->ctx, rec, &e2);
-            break;
-        case R_UNIT:
-            rc = sink->unit(sink->ctx, rec, &e2);
-            break;
-        case R_SCOPE:
-            rc = sink->scope(sink->ctx, rec, &e2);
-            break;
-        }
-        if (rc != CC_OK) {
-            /* As plugin_parse words a sink's error: the emitter keeps its
-             * first 1535 bytes, the message adds plugin, file and row. */
-            char reason[1536];
-            snprintf(reason, sizeof reason, "%.1535s", e2.msg);
-            if (*n->row_now)
-                return cc_fail(err, rc, "%s:%s:%s: %s", im->p->name, ip->path, n->row_now,
-                               reason);
-            return cc_fail(err, rc, "%s:%s: %s", im->p->name, ip->path, reason);
+    while ((b = next_batch(ip, b)) != NULL) {
+        for (const struct rnode *n = b->first; n; n = n->next) {
+            const void *rec = n + 1;
+            struct cc_error e2 = { 0 };
+            int rc = CC_OK;
+
+            switch (n->kind) {
+            case R_EVENT:
+                rc = sink->event(sink->ctx, rec, &e2);
+                break;
+            case R_ASSESSMENT:
+                rc = sink->assessment(sink->ctx, rec, &e2);
+                break;
+            case R_RECOMMENDATION:
+                rc = sink->recommendation(sink->ctx, rec, &e2);
+                break;
+            case R_UNIT:
+                rc = sink->unit(sink->ctx, rec, &e2);
+                break;
+            case R_SCOPE:
+                rc = sink->scope(sink->ctx, rec, &e2);
+                break;
+            }
+            if (rc != CC_OK) {
+                /* As plugin_parse words a sink's error: the emitter keeps its
+                 * first 1535 bytes, the message adds plugin, file and row. */
+                char reason[1536];
+                snprintf(reason, sizeof reason, "%.1535s", e2.msg);
+                if (*n->row_now)
+                    rc = cc_fail(err, rc, "%s:%s:%s: %s", im->p->name, ip->path, n->row_now,
+                                 reason);
+                else
+                    rc = cc_fail(err, rc, "%s:%s: %s", im->p->name, ip->path, reason);
+                if (ip->streaming)
+                    batch_free(b);
+                return rc;
+            }
         }
     }
     if (ip->parse_rc != CC_OK)
@@ -1338,17 +1479,34 @@ static int replay(struct importer *im, struct import_parsed *ip, struct claim_si
 
 /* ---------------------------------------------------------------- the import */
 
+/* import_file's parse, on a thread of its own while the writer stores. */
+struct parse_thread {
+    struct import_parsed *ip;
+    const struct plugin_registry *reg;
+    struct cc_error err; /* unused: the parse's status travels in ip */
+    bool running;
+    uv_thread_t thread;
+};
+
+static void parse_thread_main(void *arg)
+{
+    struct parse_thread *t = arg;
+
+    import_parse(t->ip, t->reg, NULL, &t->err);
+}
+
 /*
  * Everything after choosing the plugin, in one transaction: the records come
- * straight from the plugin (streaming) or, with rec, from a recorded parse.
+ * from the parse, streamed from its thread (import_file) or recorded before
+ * (the daemon).
  */
 static int import_run(struct store *st, const struct import_env *env, const char *path,
                       const char *sha, long long bytes, const struct import_options *opt,
                       struct import_parsed *rec, double t0, struct import_result *res,
                       struct cc_error *err)
 {
-    struct plugin_registry *reg = env->reg;
     struct importer im = { 0 };
+    struct parse_thread parser = { rec, env->reg, { 0 }, false, 0 };
     struct parse_stats ps;
     long retired = 0;
     int rc;
@@ -1388,7 +1546,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     unit_resolver_accept_fuzzy(&im.units, opt->accept_fuzzy);
 
     struct claim_sink sink = { &im, sink_event, sink_assessment, sink_recommendation, sink_unit,
-                               sink_scope };
+                               sink_scope, NULL };
     rc = privacy_bind(env->priv, st, err);
     if (rc == CC_OK)
         rc = normaliser_sync(env->norm, st, err);
@@ -1396,11 +1554,21 @@ static int import_run(struct store *st, const struct import_env *env, const char
         rc = insert_source(&im, path, sha, bytes, err);
     if (rc == CC_OK)
         rc = prepare_all(&im);
-    if (rc == CC_OK) {
-        if (rec)
-            rc = replay(&im, rec, &sink, &ps, err);
+    if (rc == CC_OK && rec->streaming) {
+        if (uv_thread_create(&parser.thread, parse_thread_main, &parser) == 0)
+            parser.running = true;
         else
-            rc = plugin_parse(reg, res->plugin, path, opt->progress, &sink, &ps, err);
+            rc = cc_fail(err, CC_ESOFTWARE, "%s: cannot start a thread to parse it", path);
+    }
+    if (rc == CC_OK)
+        rc = replay(&im, rec, &sink, &ps, err);
+    if (parser.running) {
+        /* Whatever happened, the parse ends here: asked to stop if it has not. */
+        uv_mutex_lock(&rec->lock);
+        atomic_store(&rec->stop, 1);
+        uv_cond_broadcast(&rec->changed);
+        uv_mutex_unlock(&rec->lock);
+        uv_thread_join(&parser.thread);
     }
     if (rc == CC_OK)
         rc = store_aggregates(&im, err);
@@ -1460,27 +1628,20 @@ int import_file(struct store *st, const struct import_env *env, const char *path
                 const struct import_options *opt, struct import_result *res,
                 struct cc_error *err)
 {
-    struct plugin_registry *reg = env->reg;
-    char sha[65];
-    long long bytes;
+    struct import_parsed *ip;
     double t0 = cc_monotonic();
     int rc;
 
     memset(res, 0, sizeof *res);
-    rc = cc_sha256_file(path, sha, &bytes, err);
+    rc = import_identify(env->reg, path, opt->plugin, &ip, err);
     if (rc)
         return rc;
-    if (opt->plugin) {
-        res->plugin = plugin_find(reg, opt->plugin);
-        if (res->plugin == NULL)
-            return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
-                           opt->plugin);
-    } else {
-        rc = plugin_choose(reg, path, &res->plugin, err);
-        if (rc)
-            return rc;
-    }
-    return import_run(st, env, path, sha, bytes, opt, NULL, t0, res, err);
+    res->plugin = plugin_find(env->reg, ip->plugin_name);
+    ip->streaming = true;
+    ip->progress = opt->progress;
+    rc = import_run(st, env, path, ip->sha, ip->bytes, opt, ip, t0, res, err);
+    import_parsed_free(ip);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- in two phases */
@@ -1496,6 +1657,8 @@ int import_identify(struct plugin_registry *reg, const char *path, const char *p
     ip->path = xstrdup(path);
     strmap_init(&ip->interned);
     parse_stats_init(&ip->ps);
+    uv_mutex_init(&ip->lock);
+    uv_cond_init(&ip->changed);
     rc = cc_sha256_file(path, ip->sha, &ip->bytes, err);
     if (rc == CC_OK && plugin) {
         p = plugin_find(reg, plugin);
@@ -1514,73 +1677,30 @@ int import_identify(struct plugin_registry *reg, const char *path, const char *p
     return CC_OK;
 }
 
-/*
- * plugin_parse with a recording sink. It is plugin_parse's code because the
- * recorder needs the source (the row current at each emit, for messages);
- * keep the two in step.
- */
+/* plugin_parse with a recording sink; the records end with the parse's status. */
 int import_parse(struct import_parsed *ip, const struct plugin_registry *reg,
                  const atomic_int *cancel, struct cc_error *err)
 {
     const struct plugin_info *p = plugin_find(reg, ip->plugin_name);
     struct recorder r = { ip, NULL, cancel };
-    struct claim_sink sink = { &r, record_event, record_assessment, record_recommendation,
-                               record_unit, record_scope };
-    struct cc_error e2 = { 0 };
-    struct lua_source *src;
+    struct claim_sink sink = { &r,          record_event, record_assessment, record_recommendation,
+                               record_unit, record_scope, record_source };
     double t0 = cc_monotonic();
-    lua_State *L;
     int rc;
 
     if (p == NULL)
-        return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
-                       ip->plugin_name);
-    L = sandbox_new(&reg->limits);
-    if (L == NULL)
-        return cc_fail(err, CC_ESOFTWARE, "cannot create a Lua state: out of memory");
-    lua_api_open(L);
-    sandbox_lock_global(L, "concord");
-    /* A fresh state per file: nothing a plugin does can leak into the next file. */
-    rc = sandbox_load_file(L, p->path, 0, &e2);
-    if (rc == CC_OK)
-        rc = sandbox_pcall(L, 0, 1, &e2);
-    if (rc == CC_OK && !lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        rc = cc_fail(&e2, CC_EDATA, "%s: a plugin must return concord.plugin{...}", p->path);
-    }
+        rc = cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
+                     ip->plugin_name);
+    else
+        rc = plugin_parse(reg, p, ip->path, ip->progress, &sink, &ip->ps, err);
+    if (rc && cancel && atomic_load(cancel))
+        rc = cc_fail(err, CC_EBUSY, "%s: parse stopped: shutting down", ip->path);
     if (rc) {
-        cc_fail(err, rc, "%s: %s", p->name, e2.msg);
-        sandbox_close(L);
-        ip->parse_rc = rc;
-        cc_fail(&ip->parse_err, rc, "%s", err->msg);
-        return rc;
-    }
-    lua_getfield(L, -1, "parse");
-    src = lua_api_push_source(L, ip->path, false);
-    r.src = src;
-    lua_api_push_out(L, src, &sink);
-    rc = sandbox_pcall(L, 2, 0, &e2);
-    /* Nothing may emit once parse() has returned, not even a __gc finaliser. */
-    lua_api_detach(src);
-    if (rc == CC_OK)
-        rc = lua_api_finish(src, &ip->ps, &e2);
-    if (rc) {
-        /* Prefer the emitter's structured message over Lua's rethrown copy. */
-        const char *msg = lua_api_error(src) ? lua_api_error(src) : e2.msg;
-        if (lua_api_error(src) && strstr(e2.msg, "limit exceeded"))
-            msg = e2.msg;
-        const char *row = lua_api_current_row(src);
-        if (cancel && atomic_load(cancel))
-            rc = cc_fail(err, CC_EBUSY, "%s: parse stopped: shutting down", ip->path);
-        else if (*row)
-            cc_fail(err, rc, "%s:%s:%s: %s", p->name, ip->path, row, msg);
-        else
-            cc_fail(err, rc, "%s:%s: %s", p->name, ip->path, msg);
         ip->parse_rc = rc;
         cc_fail(&ip->parse_err, rc, "%s", err->msg);
     }
-    sandbox_close(L);
     ip->seconds = cc_monotonic() - t0;
+    parse_finished(ip);
     return rc;
 }
 
@@ -1602,12 +1722,14 @@ void import_parsed_drop_records(struct import_parsed *ip)
 {
     if (ip == NULL)
         return;
-    for (struct chunk *c = ip->chunks, *next; c; c = next) {
-        next = c->next;
-        free(c);
+    for (struct batch *b = ip->head, *next; b; b = next) {
+        next = b->next;
+        batch_free(b);
     }
-    ip->chunks = NULL;
-    ip->first = ip->last = NULL;
+    if (ip->filling)
+        batch_free(ip->filling);
+    ip->filling = ip->head = ip->tail = NULL;
+    ip->queued = 0;
     ip->last_row = NULL;
     ip->memory = 0;
     strmap_free(&ip->interned);
@@ -1621,6 +1743,8 @@ void import_parsed_free(struct import_parsed *ip)
     import_parsed_drop_records(ip);
     strmap_free(&ip->interned);
     parse_stats_free(&ip->ps);
+    uv_mutex_destroy(&ip->lock);
+    uv_cond_destroy(&ip->changed);
     free(ip->path);
     free(ip->plugin_name);
     free(ip);

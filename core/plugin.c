@@ -221,6 +221,8 @@ int plugin_parse(const struct plugin_registry *reg, const struct plugin_info *p,
     }
     lua_getfield(L, -1, "parse");
     src = lua_api_push_source(L, path, progress);
+    if (sink->source)
+        sink->source(sink->ctx, src);
     lua_api_push_out(L, src, sink);
     rc = sandbox_pcall(L, 2, 0, &e2);
     /* Nothing may emit once parse() has returned, not even a __gc finaliser. */
