@@ -98,6 +98,10 @@ int cc_cmp_strings(const void *a, const void *b);
 int cc_list_files(const char *dir, const char *suffix, char ***out, size_t *n);
 void cc_free_list(char **list, size_t n);
 
+/** bin[0..n) as 2n lowercase hex digits and a NUL (out holds 2n + 1). */
+void cc_hex(char *out, const unsigned char *bin, size_t n);
+/** Exactly 2n hex digits (either case) into out[0..n); false otherwise. */
+bool cc_unhex(unsigned char *out, size_t n, const char *hex, size_t len);
 /** sha256 of a file's content as 64 hex digits, and its size. */
 int cc_sha256_file(const char *path, char out[65], long long *bytes, struct cc_error *err);
 
