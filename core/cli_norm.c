@@ -91,14 +91,14 @@ int cmd_case(struct globals *g, int argc, char **argv)
     }
     privacy_case_ref(priv, argv[1], ref);
     if (store_prepare(st, &s,
-                      "SELECT a.body, e.kind, u.code, e.started, e.ended, a.framework, a.code,"
+                      "SELECT e.body, e.kind, u.code, e.started, e.ended, a.framework, a.code,"
                       " COALESCE(fc.label, ''), COALESCE(a.rating, ''), COALESCE(a.answer, ''),"
                       " src.path, a.source_row, a.retired_by IS NOT NULL"
-                      " FROM assessments a JOIN events e ON e.id = a.event_id"
+                      " FROM case_answers a JOIN events e ON e.id = a.event_id"
                       " JOIN units u ON u.id = a.unit_id JOIN sources src ON src.id = a.source_id"
                       " LEFT JOIN framework_codes fc ON fc.framework = a.framework"
                       "  AND fc.code = a.code"
-                      " WHERE a.case_ref = ?1 ORDER BY e.started, a.body, a.framework, a.code",
+                      " WHERE a.case_ref = ?1 ORDER BY e.started, e.body, a.framework, a.code",
                       &err) == CC_OK) {
         sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
         printf("case %.12s… (pseudonym)\n", raw ? "(raw)" : ref);

@@ -14,6 +14,11 @@
 #include "privacy.h"
 #include "register.h"
 
+/* Case-level answers have a narrow table of their own (schema 4): see store.c. */
+enum { T_EVENT, T_ASSESSMENT, T_RECOMMENDATION, T_CASE, N_TABLES };
+static const char *const table_names[N_TABLES] = { "events", "assessments", "recommendations",
+                                                   "case_answers" };
+
 struct event_ref {
     int64_t id, unit_id;
     int32_t started, ended;
@@ -64,7 +69,7 @@ struct importer {
     char *source_key;
     struct cc_error *err;
 
-    sqlite3_stmt *ins[3], *sel[3], *upd_full[3], *upd_seen[3];
+    sqlite3_stmt *ins[N_TABLES], *sel[N_TABLES], *upd_full[N_TABLES], *upd_seen[N_TABLES];
     sqlite3_stmt *ins_unit;
     struct unit_resolver units;
 
@@ -77,17 +82,15 @@ struct importer {
     size_t nscope_units;
     int32_t scope_from, scope_to;
 
-    long counts[3];         /* events, assessments, recommendations */
+    long counts[N_TABLES];  /* by table */
     long n_new, n_updated, n_unchanged;
 };
 
-enum { T_EVENT, T_ASSESSMENT, T_RECOMMENDATION };
-static const char *const table_names[3] = { "events", "assessments", "recommendations" };
 
 /* ---------------------------------------------------------------- statements */
 
 /* Column lists per table; the first six columns are the same for all three. */
-static const char *const ins_sql[3] = {
+static const char *const ins_sql[N_TABLES] = {
     "INSERT INTO events(plugin, identity, identity_version, digest, source_id, source_row,"
     " body, kind, unit_id, started, ended, published, title, reference, cases_sampled,"
     " staff_hours, unit_via, identity_hash)"
@@ -105,9 +108,16 @@ static const char *const ins_sql[3] = {
     " status_date, unit_via, identity_hash)"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?39)"
     " ON CONFLICT(identity_hash) DO NOTHING",
+    /* The assessments' parameter numbers: bind_assessment serves both. */
+    "INSERT INTO case_answers(identity, identity_version, digest, source_id, source_row,"
+    " event_id, unit_id, framework, code, strand, case_ref, period_start, period_end,"
+    " observed_at, rating, text, band_basis, answer, code_given, unmapped, unit_via,"
+    " identity_hash)"
+    " VALUES (?2,?3,?4,?5,?6,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?22,?25,?26,?27,?28,?30,?39)"
+    " ON CONFLICT(event_id, identity_hash) DO NOTHING",
 };
 
-static const char *const upd_full_sql[3] = {
+static const char *const upd_full_sql[N_TABLES] = {
     "UPDATE events SET identity_version=?3, digest=?4, source_id=?5, source_row=?6, body=?7,"
     " kind=?8, unit_id=?9, started=?10, ended=?11, published=?12, title=?13, reference=?14,"
     " cases_sampled=?15, staff_hours=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
@@ -122,6 +132,11 @@ static const char *const upd_full_sql[3] = {
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
     " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
     " WHERE id=?40",
+    "UPDATE case_answers SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
+    " event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
+    " period_start=?14, period_end=?15, observed_at=?16, rating=?17, text=?22,"
+    " band_basis=?25, answer=?26, code_given=?27, unmapped=?28, unit_via=?30,"
+    " retired_by=NULL, revision=revision+1 WHERE id=?40",
 };
 
 static int prepare_all(struct importer *im)
@@ -129,14 +144,21 @@ static int prepare_all(struct importer *im)
     char sql[512];
     int rc = CC_OK;
 
-    for (int t = 0; t < 3 && rc == CC_OK; t++) {
+    for (int t = 0; t < N_TABLES && rc == CC_OK; t++) {
         rc = store_prepare(im->st, &im->ins[t], ins_sql[t], im->err);
         if (rc == CC_OK)
             rc = store_prepare(im->st, &im->upd_full[t], upd_full_sql[t], im->err);
-        snprintf(sql, sizeof sql,
-                 "SELECT id, digest, source_id, source_row, plugin, identity FROM %s"
-                 " WHERE identity_hash=?1",
-                 table_names[t]);
+        /* A case answer's identity is unique within its event (?2); its plugin is
+         * the event's (?3). */
+        if (t == T_CASE)
+            snprintf(sql, sizeof sql,
+                     "SELECT id, digest, source_id, source_row, ?3, identity FROM case_answers"
+                     " WHERE event_id=?2 AND identity_hash=?1");
+        else
+            snprintf(sql, sizeof sql,
+                     "SELECT id, digest, source_id, source_row, plugin, identity FROM %s"
+                     " WHERE identity_hash=?1",
+                     table_names[t]);
         if (rc == CC_OK)
             rc = store_prepare(im->st, &im->sel[t], sql, im->err);
         /* An unchanged record only moves to the new version of its source. */
@@ -152,7 +174,7 @@ static int prepare_all(struct importer *im)
 
 static void finalize_all(struct importer *im)
 {
-    for (int t = 0; t < 3; t++) {
+    for (int t = 0; t < N_TABLES; t++) {
         sqlite3_finalize(im->ins[t]);
         sqlite3_finalize(im->sel[t]);
         sqlite3_finalize(im->upd_full[t]);
@@ -348,7 +370,8 @@ static int64_t identity_hash(const char *plugin, const char *key)
  * only when it runs.
  */
 static int upsert(struct importer *im, int t, const char *key, int64_t digest, const char *row,
-                  bind_fn bind, const void *rec, int64_t *id, struct cc_error *err)
+                  bind_fn bind, const void *rec, int64_t event_id, int64_t *id,
+                  struct cc_error *err)
 {
     sqlite3_stmt *ins = im->ins[t];
     int64_t hash = identity_hash(im->p->name, key);
@@ -369,6 +392,10 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     }
     sqlite3_stmt *sel = im->sel[t];
     sqlite3_bind_int64(sel, 1, hash);
+    if (t == T_CASE) {
+        sqlite3_bind_int64(sel, 2, event_id);
+        sqlite3_bind_text(sel, 3, im->p->name, -1, SQLITE_STATIC);
+    }
     if (sqlite3_step(sel) != SQLITE_ROW) {
         sqlite3_reset(sel);
         return cc_fail(err, CC_ESOFTWARE, "database: identity vanished during import");
@@ -387,7 +414,8 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
         char first[64];
         snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
         sqlite3_reset(sel);
-        static const char *const kinds[3] = { "an event", "an assessment", "a recommendation" };
+        static const char *const kinds[N_TABLES] = { "an event", "an assessment",
+                                                     "a recommendation", "a case answer" };
         return cc_fail(err, CC_EDATA,
                        "key: '%s' was already used by %s at row %s (keys must be unique in a file)",
                        key, kinds[t], first);
@@ -486,7 +514,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     int64_t digest = (int64_t)h;
 
     struct event_row r = { e, unit_id, via, title };
-    rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, &id, err);
+    rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, 0, &id, err);
     if (rc)
         return rc;
     if (im->nevs == im->capevs) {
@@ -572,7 +600,8 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
     digest_add_num(&h, x->unmapped);
     int64_t digest = (int64_t)h;
 
-    return upsert(im, T_ASSESSMENT, x->key, digest, x->row, bind_assessment, x, &id, err);
+    return upsert(im, x->case_ref ? T_CASE : T_ASSESSMENT, x->key, digest, x->row, bind_assessment,
+                  x, x->ev->id, &id, err);
 }
 
 static const char *const answer_names[] = { NULL, "sufficient", "insufficient",
@@ -804,7 +833,8 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
     int64_t digest = (int64_t)h;
 
     struct rec_row r = { x, ev->id, unit_id, via, text };
-    return upsert(im, T_RECOMMENDATION, key, digest, x->row, bind_recommendation, &r, &id, err);
+    return upsert(im, T_RECOMMENDATION, key, digest, x->row, bind_recommendation, &r, 0, &id,
+                  err);
 }
 
 static int sink_unit(void *ctx, const struct claim_unit *u, struct cc_error *err)
@@ -848,11 +878,12 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
     /* Records of earlier versions of this source that the new version no
      * longer has are retired, but only inside the declared scope: absence
      * elsewhere says nothing. */
-    static const char *const where_dates[3] = {
+    static const char *const where_dates[N_TABLES] = {
         "(?4 IS NULL OR x.started >= ?4) AND (?5 IS NULL OR x.ended <= ?5)",
         "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
         "(?4 IS NULL OR (SELECT started FROM events WHERE id = x.event_id) >= ?4) AND "
         "(?5 IS NULL OR (SELECT ended FROM events WHERE id = x.event_id) <= ?5)",
+        "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
     };
     int rc = CC_OK;
 
@@ -879,11 +910,12 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
         rc = step_done(im, s, err);
         sqlite3_finalize(s);
     }
-    for (int t = 2; t >= 0 && rc == CC_OK; t--) {
+    for (int t = N_TABLES - 1; t >= 0 && rc == CC_OK; t--) {
         char sql[1024];
         sqlite3_stmt *s;
+        /* The plugin is the source's (case_answers has no plugin column). */
         snprintf(sql, sizeof sql,
-                 "UPDATE %s AS x SET retired_by = ?1 WHERE x.plugin = ?2 AND x.retired_by IS NULL"
+                 "UPDATE %s AS x SET retired_by = ?1 WHERE x.retired_by IS NULL"
                  " AND x.source_id != ?1 AND x.source_id IN (SELECT id FROM sources"
                  " WHERE plugin = ?2 AND source_key = ?3)"
                  " AND (?6 = 0 OR x.unit_id IN (SELECT id FROM temp.scope_units)) AND %s",
@@ -1598,7 +1630,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     res->records_unchanged = im.n_unchanged;
     res->records_retired = retired;
     res->events = im.counts[T_EVENT];
-    res->assessments = im.counts[T_ASSESSMENT];
+    res->assessments = im.counts[T_ASSESSMENT] + im.counts[T_CASE];
     res->recommendations = im.counts[T_RECOMMENDATION];
     res->seconds = cc_monotonic() - t0;
 

@@ -468,8 +468,8 @@ static int load_events(struct recon *r, struct cc_error *err)
     int rc = store_prepare(r->st, &s,
                            "SELECT e.id, e.unit_id, e.body, e.kind, e.reference, e.started,"
                            " e.ended, e.published, e.staff_hours, e.cases_sampled,"
-                           " (SELECT count(DISTINCT a.case_ref) FROM assessments a"
-                           "  WHERE a.event_id = e.id AND a.level = 'CASE')"
+                           " (SELECT count(DISTINCT a.case_ref) FROM case_answers a"
+                           "  WHERE a.event_id = e.id)"
                            " FROM events e WHERE e.retired_by IS NULL ORDER BY e.id",
                            err);
 
@@ -1264,8 +1264,8 @@ static int duplicate_case_rule(struct recon *r, struct cc_error *err)
     if (!rule_enabled(r->cfg, "DUPLICATE_CASE"))
         return CC_OK;
     rc = store_prepare(r->st, &s,
-                       "SELECT DISTINCT a.case_ref, a.event_id FROM assessments a"
-                       " WHERE a.level = 'CASE' AND a.retired_by IS NULL"
+                       "SELECT DISTINCT a.case_ref, a.event_id FROM case_answers a"
+                       " WHERE a.retired_by IS NULL"
                        " ORDER BY a.case_ref, a.event_id",
                        err);
     if (rc)

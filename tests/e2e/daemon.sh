@@ -295,6 +295,7 @@ if "$SRC/scripts/gen-data" osag --rows 300000 --seed 7 -o "$BIG" 2>/dev/null; th
             is "$(sql "SELECT records_new + records_updated + records_unchanged =
                          (SELECT count(*) FROM events WHERE source_id = $_src)
                        + (SELECT count(*) FROM assessments WHERE source_id = $_src)
+                       + (SELECT count(*) FROM case_answers WHERE source_id = $_src)
                        + (SELECT count(*) FROM recommendations WHERE source_id = $_src)
                        AND records_new > 300000 FROM sources WHERE id = $_src")" 1 \
                 "all of $1's records are stored"

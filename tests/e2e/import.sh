@@ -3,6 +3,11 @@
 # scope, all-or-nothing failures, detection, and the command line itself.
 # Usage: sh tests/e2e/import.sh BINARY SOURCE_ROOT   (prints TAP)
 . "$2/tests/e2e/lib.sh"
+# Assessments and case answers together (case-level answers have their own table).
+CLAIMS="(SELECT event_id, source_id, source_row, retired_by, rating, revision, observed_at
+          FROM assessments
+         UNION ALL SELECT event_id, source_id, source_row, retired_by, rating, revision, observed_at
+          FROM case_answers)"
 
 strip_time() { # the seconds at the end of an "imported" line vary
     printf '%s\n' "$1" | sed 's/, [0-9]*\.[0-9][0-9] s$/, T s/'
@@ -43,14 +48,15 @@ like "$out" '*"scope": {"key":"test-audit-2021","units":[[]"N54"],"from":"2021-0
 
 is "$(sql 'SELECT count(*) FROM sources')" 1 "1 source"
 is "$(sql 'SELECT count(*) FROM events')" 4 "4 events"
-is "$(sql "SELECT count(*) FROM assessments WHERE level = 'CASE' AND NOT derived")" 7 "7 case-level assessments"
+is "$(sql "SELECT count(*) FROM case_answers")" 7 "7 case-level answers, in case_answers"
+is "$(sql "SELECT count(*) FROM assessments WHERE level = 'CASE'")" 0 "... and none in assessments"
 is "$(sql 'SELECT count(*) FROM assessments WHERE derived')" 5 "5 derived aggregates (one per audit and question)"
 is "$(sql 'SELECT count(*) FROM recommendations')" 0 "0 recommendations"
 is "$(sql 'SELECT count(*) FROM events WHERE source_id = 1 AND retired_by IS NULL AND revision = 1')" 4 \
     "every event belongs to source 1, live, revision 1"
 is "$(sql "SELECT group_concat(e.identity || '=' || u.code, ' ') FROM events e JOIN units u ON u.id = e.unit_id ORDER BY e.identity")" \
     "A1=N54SOT A2=N54SUND A3=N50BOLT A4=N54SUND" "units resolve by code and by name (Sunderland)"
-is "$(sql "SELECT group_concat(source_row, ' ') FROM (SELECT source_row FROM assessments WHERE NOT derived ORDER BY id)")" \
+is "$(sql "SELECT group_concat(source_row, ' ') FROM (SELECT source_row FROM case_answers ORDER BY id)")" \
     "3 4 5 6 7 9 10" "each case answer records its CSV row (header = row 1)"
 is "$(sql "SELECT cases_applicable || '/' || cases_sufficient FROM assessments a JOIN events e ON e.id = a.event_id WHERE a.derived AND e.identity = 'A1' AND a.code = 'Q2'")" \
     "1/0" "an aggregate counts answers, leaving NA out"
@@ -81,18 +87,18 @@ done
 is "$(source_field 1 superseded_by)" 2 "source 1 is superseded by source 2"
 is "$(source_field 1 version)" 1 "source 1 stays version 1"
 is "$(sql 'SELECT count(*) FROM events')" 4 "old events are kept, not deleted"
-is "$(sql 'SELECT count(*) FROM assessments')" 12 "old assessments are kept, not deleted"
-is "$(sql "SELECT a.rating || ' row ' || a.source_row || ' source ' || a.source_id FROM assessments a WHERE a.retired_by = 2")" \
+is "$(sql "SELECT count(*) FROM $CLAIMS")" 12 "old assessments and case answers are kept, not deleted"
+is "$(sql "SELECT a.rating || ' row ' || a.source_row || ' source ' || a.source_id FROM $CLAIMS a WHERE a.retired_by = 2")" \
     "NA row 6 source 1" "the answer removed inside the scope is retired by source 2"
-is "$(sql "SELECT a.revision || ' ' || a.observed_at || ' ' || a.source_id FROM assessments a JOIN events e ON e.id = a.event_id WHERE a.source_row = '3' AND e.identity = 'A1'")" \
+is "$(sql "SELECT a.revision || ' ' || a.observed_at || ' ' || a.source_id FROM case_answers a JOIN events e ON e.id = a.event_id WHERE a.source_row = '3' AND e.identity = 'A1'")" \
     "2 2021-07-08 2" "the changed answer is updated in place (revision 2)"
-is "$(sql "SELECT count(*) FROM assessments a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A3' AND a.retired_by IS NULL AND a.source_id = 1")" \
+is "$(sql "SELECT count(*) FROM $CLAIMS a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A3' AND a.retired_by IS NULL AND a.source_id = 1")" \
     2 "records of a unit outside the scope are not retired (retired_by IS NULL)"
 is "$(sql "SELECT count(*) FROM events WHERE identity IN ('A3', 'A4') AND retired_by IS NULL AND source_id = 1")" \
     2 "events outside the scope's units or dates are not retired"
-is "$(sql "SELECT count(*) FROM assessments a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A4' AND a.retired_by IS NULL")" \
+is "$(sql "SELECT count(*) FROM $CLAIMS a JOIN events e ON e.id = a.event_id WHERE e.identity = 'A4' AND a.retired_by IS NULL")" \
     2 "records dated after the scope's end are not retired"
-is "$(sql "SELECT count(*) FROM assessments WHERE source_id = 2")" 7 "assessments seen again move to source 2"
+is "$(sql "SELECT count(*) FROM $CLAIMS WHERE source_id = 2")" 7 "assessments and case answers seen again move to source 2"
 is "$(sql "SELECT count(*) FROM events WHERE source_id = 2")" 2 "events seen again move to source 2"
 
 # ---------------------------------------------------------------- version 3 brings a record back
@@ -101,7 +107,7 @@ exits 0 "import version 3 of the source" concord import "$V3"
 is "$(strip_time "$out")" \
     "imported  $V3 with t-audit 1.0.0: 6 rows, 7 records and 3 aggregates of case answers (0 new, 0 updated, 10 unchanged), 1 row skipped, version 3 of its source, T s" \
     "version 3 brings the retired answer back"
-is "$(sql "SELECT count(*) FROM assessments WHERE retired_by IS NOT NULL")" 0 "no record is retired any more"
+is "$(sql "SELECT count(*) FROM $CLAIMS WHERE retired_by IS NOT NULL")" 0 "no record is retired any more"
 is "$(source_field 2 superseded_by)" 3 "source 2 is superseded by source 3"
 is "$(source_field 1 superseded_by)" 2 "source 1 still points at source 2"
 
@@ -287,5 +293,32 @@ is "$(cat "$ERR")" "" "the schema runs as SQL"
 is "$(sqlite3 -batch "$SCRATCH/from-schema.db" "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER BY 1")" \
     "$(sql "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER BY 1")" \
     "the schema makes the same tables, indexes and views as init"
+
+
+# ---------------------------------------------------------------- upgrade from schema 3
+
+# A database made before case answers had their own table (schema 3): the case
+# rows of assessments move to case_answers, with their ids, on the first open.
+OLD=$SCRATCH/schema3.db
+"$BIN" schema | awk '/^-- migration 4$/ { exit } { print }' >"$SCRATCH/schema3.sql"
+sqlite3 -batch "$OLD" <"$SCRATCH/schema3.sql"
+sqlite3 -batch "$OLD" "PRAGMA user_version = 3;
+INSERT INTO sources(id, plugin, plugin_version, identity_version, body, source_key, path, sha256, bytes, imported_at)
+  VALUES (1, 'osag', '1.0.0', 1, 'OSAG', 'a.csv', '/a.csv', 'ab', 10, '2024-01-01T00:00:00Z');
+INSERT INTO units(id, code, name, type, origin) VALUES (1, 'N54SUND', 'Sunderland', 'PDU', 'register');
+INSERT INTO events(id, plugin, identity, identity_version, digest, source_id, source_row, body, kind, unit_id, started, ended, identity_hash)
+  VALUES (1, 'osag', 'A1', 1, 0, 1, '2', 'OSAG', 'AUDIT', 1, '2022-01-03', '2022-01-07', 11);
+INSERT INTO assessments(id, plugin, identity, identity_version, digest, source_id, source_row, event_id, body, unit_id, framework, code, case_ref, period_start, period_end, observed_at, rating, identity_hash, level, band_basis, answer)
+  VALUES (7, 'osag', 'A1|c1|Q01', 1, 5, 1, '3', 1, 'OSAG', 1, 'OSAG-2019', 'Q01', 'c1', '2022-01-03', '2022-01-07', '2022-01-07', 'Y', 21, 'CASE', 'case-answer', 'sufficient'),
+         (8, 'osag', 'A1|c2|Q01', 1, 6, 1, '4', 1, 'OSAG', 1, 'OSAG-2019', 'Q01', 'c2', '2022-01-03', '2022-01-07', '2022-01-07', 'N', 22, 'CASE', 'case-answer', 'insufficient'),
+         (9, 'osag', 'A1|OSAG-2019|Q01', 1, 7, 1, '', 1, 'OSAG', 1, 'OSAG-2019', 'Q01', NULL, '2022-01-03', '2022-01-07', '2022-01-07', NULL, 23, 'UNIT', 'cases-sufficient', NULL);" \
+    2>"$SCRATCH/schema3.err"
+is "$(cat "$SCRATCH/schema3.err")" "" "(a schema-3 database with two case answers and one unit row)"
+exits 0 "a schema-3 database opens" "$BIN" --db "$OLD" sources
+is "$(sqlite3 -batch "$OLD" "PRAGMA user_version")" 4 "it is upgraded to schema 4"
+is "$(sqlite3 -batch "$OLD" "SELECT group_concat(id || ':' || case_ref || ':' || rating || ':' || answer || ':' || source_row, ' ') FROM case_answers")" \
+    "7:c1:Y:sufficient:3 8:c2:N:insufficient:4" "its case rows moved to case_answers, ids and all"
+is "$(sqlite3 -batch "$OLD" "SELECT group_concat(id || ':' || level) FROM assessments")" "9:UNIT" \
+    "the unit-level row stays in assessments"
 
 done_testing

@@ -138,8 +138,8 @@ is "$(count '<title[ >]')" "$(count '</title>')" "titles are closed"
 
 # ---------------------------------------------------------------- no case reference
 is "$(grep -oE '\b[A-Z][0-9]{6}\b' "$PAGE" | head -3)" "" "no CRN-like case reference"
-q "SELECT DISTINCT case_ref FROM assessments WHERE case_ref IS NOT NULL
-   UNION SELECT DISTINCT substr(case_ref, 1, 10) FROM assessments WHERE case_ref IS NOT NULL" \
+q "SELECT DISTINCT case_ref FROM case_answers
+   UNION SELECT DISTINCT substr(case_ref, 1, 10) FROM case_answers" \
     >"$SCRATCH/pseudonyms"
 ok "the examples have case pseudonyms to look for" test -s "$SCRATCH/pseudonyms"
 is "$(grep -oFf "$SCRATCH/pseudonyms" "$PAGE" | head -3)" "" "no case pseudonym, whole or shortened"

@@ -89,8 +89,9 @@ z = zipfile.ZipFile(sys.argv[1])
 print("".join(z.read(n).decode() for n in z.namelist()))' "$XLSX")
 fi
 leaked=0
-for ref in $(sql "SELECT DISTINCT case_ref FROM assessments WHERE case_ref IS NOT NULL
-                  LIMIT 200"); do
+refs=$(sql "SELECT DISTINCT case_ref FROM case_answers LIMIT 200")
+ok "the examples have case pseudonyms to look for" test -n "$refs"
+for ref in $refs; do
     short=$(printf '%.10s' "$ref")
     case $all_xml in *"$short"*) leaked=$((leaked + 1)) ;; esac
 done
