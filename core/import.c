@@ -23,6 +23,8 @@ struct event_ref {
     int64_t id, unit_id;
     int32_t started, ended;
     char *key;
+    /* Most of an event's assessments take its dates: formatted once, bound without a copy. */
+    char started_text[DATE_FORMAT_SIZE], ended_text[DATE_FORMAT_SIZE];
 };
 
 /* Case-level answers counted per event, unit, framework code and strand. */
@@ -111,9 +113,8 @@ static const char *const ins_sql[N_TABLES] = {
     /* The assessments' parameter numbers: bind_assessment serves both. */
     "INSERT INTO case_answers(identity, identity_version, digest, source_id, source_row,"
     " event_id, unit_id, framework, code, strand, case_ref, period_start, period_end,"
-    " observed_at, rating, text, band_basis, answer, code_given, unmapped, unit_via,"
-    " identity_hash)"
-    " VALUES (?2,?3,?4,?5,?6,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?22,?25,?26,?27,?28,?30,?39)"
+    " observed_at, rating, text, answer, code_given, unmapped, unit_via, identity_hash)"
+    " VALUES (?2,?3,?4,?5,?6,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?22,?26,?27,?28,?30,?39)"
     " ON CONFLICT(event_id, identity_hash) DO NOTHING",
 };
 
@@ -135,7 +136,7 @@ static const char *const upd_full_sql[N_TABLES] = {
     "UPDATE case_answers SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, text=?22,"
-    " band_basis=?25, answer=?26, code_given=?27, unmapped=?28, unit_via=?30,"
+    " answer=?26, code_given=?27, unmapped=?28, unit_via=?30,"
     " retired_by=NULL, revision=revision+1 WHERE id=?40",
 };
 
@@ -521,10 +522,26 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
         im->capevs = im->capevs ? im->capevs * 2 : 64;
         im->evs = xrealloc(im->evs, im->capevs * sizeof *im->evs);
     }
-    im->evs[im->nevs] = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key) };
+    struct event_ref *ev = &im->evs[im->nevs];
+    *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), "", "" };
+    date_format(e->started, ev->started_text);
+    date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
     im->nevs++;
     return CC_OK;
+}
+
+/* A date that is usually one of its event's: the event's text, bound without a copy. */
+static void bind_event_date(sqlite3_stmt *s, int i, int32_t d, const struct event_ref *ev)
+{
+    if (d == CLAIM_NO_DATE)
+        sqlite3_bind_null(s, i);
+    else if (d == ev->started)
+        sqlite3_bind_text(s, i, ev->started_text, DATE_FORMAT_SIZE - 1, SQLITE_STATIC);
+    else if (d == ev->ended)
+        sqlite3_bind_text(s, i, ev->ended_text, DATE_FORMAT_SIZE - 1, SQLITE_STATIC);
+    else
+        bind_date(s, i, d);
 }
 
 static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *rec)
@@ -538,9 +555,9 @@ static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *re
     bind_text(s, 11, x->code);
     bind_text(s, 12, x->strand);
     bind_text(s, 13, x->case_ref);
-    bind_date(s, 14, x->period_start);
-    bind_date(s, 15, x->period_end);
-    bind_date(s, 16, x->observed);
+    bind_event_date(s, 14, x->period_start, x->ev);
+    bind_event_date(s, 15, x->period_end, x->ev);
+    bind_event_date(s, 16, x->observed, x->ev);
     bind_text(s, 17, x->rating);
     if (x->has_value)
         sqlite3_bind_double(s, 18, x->value);
@@ -706,7 +723,10 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     char ref[PRIVACY_REF_SIZE];
     if (x->case_ref) {
         /* A copy: the bounded cache may be emptied while this record is stored. */
-        snprintf(ref, sizeof ref, "%s", case_ref(im, x->case_ref, strlen(x->case_ref)));
+        const char *r = case_ref(im, x->case_ref, strlen(x->case_ref));
+        size_t n = strnlen(r, sizeof ref - 1);
+        memcpy(ref, r, n);
+        ref[n] = '\0';
         s.case_ref = ref;
     }
     s.rating = x->rating;
@@ -885,6 +905,16 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
         "(?5 IS NULL OR (SELECT ended FROM events WHERE id = x.event_id) <= ?5)",
         "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
     };
+    /* Which rows were this source's: case answers are found through their events
+     * (their index starts with event_id), the rest by their own source_id. */
+    static const char *const of_source[N_TABLES] = {
+        "x.source_id IN (SELECT id FROM sources WHERE plugin = ?2 AND source_key = ?3)",
+        "x.source_id IN (SELECT id FROM sources WHERE plugin = ?2 AND source_key = ?3)",
+        "x.source_id IN (SELECT id FROM sources WHERE plugin = ?2 AND source_key = ?3)",
+        "x.event_id IN (SELECT e.id FROM events e WHERE e.source_id = ?1 OR e.source_id IN"
+        " (SELECT id FROM sources WHERE plugin = ?2 AND source_key = ?3))"
+        " AND x.source_id IN (SELECT id FROM sources WHERE plugin = ?2 AND source_key = ?3)",
+    };
     int rc = CC_OK;
 
     *retired = 0;
@@ -916,10 +946,9 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
         /* The plugin is the source's (case_answers has no plugin column). */
         snprintf(sql, sizeof sql,
                  "UPDATE %s AS x SET retired_by = ?1 WHERE x.retired_by IS NULL"
-                 " AND x.source_id != ?1 AND x.source_id IN (SELECT id FROM sources"
-                 " WHERE plugin = ?2 AND source_key = ?3)"
+                 " AND x.source_id != ?1 AND %s"
                  " AND (?6 = 0 OR x.unit_id IN (SELECT id FROM temp.scope_units)) AND %s",
-                 table_names[t], where_dates[t]);
+                 table_names[t], of_source[t], where_dates[t]);
         rc = store_prepare(im->st, &s, sql, err);
         if (rc)
             break;

@@ -893,7 +893,12 @@ static const char *get_enum(struct rec *r, const char *k, bool required,
 
 static void key_part(struct sbuf *out, const char *s, size_t len)
 {
-    /* '|' separates parts and '\' escapes, so distinct part lists never collide. */
+    /* '|' separates parts and '\' escapes, so distinct part lists never collide.
+     * Most parts have neither: one copy. */
+    if (memchr(s, '|', len) == NULL && memchr(s, '\\', len) == NULL) {
+        sbuf_addn(out, s, len);
+        return;
+    }
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '|' || s[i] == '\\')
             sbuf_addc(out, '\\');
