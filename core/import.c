@@ -54,14 +54,22 @@ struct stored_assessment {
     bool unmapped, derived;
 };
 
+/* CRN -> pseudonym, one HMAC per distinct case, for one parse or one import. */
+struct pseudonyms {
+    struct privacy *priv;
+    struct strmap map;        /* CRN -> index into refs */
+    char **refs;
+    size_t n;
+};
+
 struct importer {
     struct store *st;
     const struct plugin_info *p;
     struct normaliser *norm;
     struct privacy *priv;
-    struct strmap case_refs;  /* CRN -> index into refs: one HMAC per distinct case */
-    char **refs;
-    size_t nrefs;
+    struct pseudonyms ps;
+    /* The parse already put pseudonyms in the assessments' case, key and text. */
+    bool assessments_private;
     struct strmap agg_index;  /* aggregate key -> index into aggs */
     struct aggregate *aggs;
     size_t naggs;
@@ -252,29 +260,43 @@ static void digest_add_double(uint64_t *h, bool has, double v)
 #define DIGEST_INIT 1469598103934665603ULL
 
 /* The pseudonym of a CRN, computed once per distinct case in a file. */
-static const char *case_ref(struct importer *im, const char *crn, size_t len)
+static void pseudonyms_init(struct pseudonyms *ps, struct privacy *priv)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->priv = priv;
+    strmap_init(&ps->map);
+}
+
+static void pseudonyms_free(struct pseudonyms *ps)
+{
+    for (size_t k = 0; k < ps->n; k++)
+        free(ps->refs[k]);
+    free(ps->refs);
+    strmap_free(&ps->map);
+}
+
+/* The pseudonym of the CRN at crn (7 characters); valid until the next call. */
+static const char *case_ref(struct pseudonyms *ps, const char *crn, size_t len)
 {
     char ref[PRIVACY_REF_SIZE], raw[8];
     int64_t i;
 
-    if (!strmap_get(&im->case_refs, crn, len, &i)) {
+    if (!strmap_get(&ps->map, crn, len, &i)) {
         /* Bounded: memory must not grow with the file. */
-        if (im->nrefs >= 65536) {
-            for (size_t k = 0; k < im->nrefs; k++)
-                free(im->refs[k]);
-            im->nrefs = 0;
-            strmap_free(&im->case_refs);
-            strmap_init(&im->case_refs);
+        if (ps->n >= 65536) {
+            struct privacy *priv = ps->priv;
+            pseudonyms_free(ps);
+            pseudonyms_init(ps, priv);
         }
         memcpy(raw, crn, 7);
         raw[7] = '\0';
-        privacy_case_ref(im->priv, raw, ref);
-        im->refs = xrealloc(im->refs, (im->nrefs + 1) * sizeof *im->refs);
-        im->refs[im->nrefs] = xstrdup(ref);
-        i = (int64_t)im->nrefs++;
-        strmap_put(&im->case_refs, crn, len, i);
+        privacy_case_ref(ps->priv, raw, ref);
+        ps->refs = xrealloc(ps->refs, (ps->n + 1) * sizeof *ps->refs);
+        ps->refs[ps->n] = xstrdup(ref);
+        i = (int64_t)ps->n++;
+        strmap_put(&ps->map, crn, len, i);
     }
-    return im->refs[i];
+    return ps->refs[i];
 }
 
 static bool crn_at(const char *p, const char *start)
@@ -298,11 +320,11 @@ static bool crn_at(const char *p, const char *start)
  * every CRN-shaped word becomes the case's pseudonym: keys stay stable and
  * text stays linkable to the case.
  */
-static const char *privatise(struct importer *im, const char *in, struct sbuf *out)
+static const char *privatise(struct pseudonyms *ps, const char *in, struct sbuf *out)
 {
     const char *p;
 
-    if (in == NULL || privacy_keeps_raw(im->priv))
+    if (in == NULL || privacy_keeps_raw(ps->priv))
         return in;
     for (p = in; *p && !crn_at(p, in); p++)
         ;
@@ -312,7 +334,7 @@ static const char *privatise(struct importer *im, const char *in, struct sbuf *o
     for (p = in; *p;) {
         if (crn_at(p, in)) {
             sbuf_adds(out, "case:");
-            sbuf_adds(out, case_ref(im, p, 7));
+            sbuf_adds(out, case_ref(ps, p, 7));
             p += 7;
         } else {
             sbuf_addc(out, *p++);
@@ -499,8 +521,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
 
     if (rc)
         return rc;
-    const char *key = privatise(im, e->key, &im->keybuf);
-    const char *title = privatise(im, e->title, &im->textbuf[0]);
+    const char *key = privatise(&im->ps, e->key, &im->keybuf);
+    const char *title = privatise(&im->ps, e->title, &im->textbuf[0]);
     uint64_t h = DIGEST_INIT;
     digest_add(&h, e->kind);
     digest_add_num(&h, unit_id);
@@ -589,8 +611,10 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
 {
     struct stored_assessment priv = *in, *x = &priv;
 
-    x->key = privatise(im, in->key, &im->keybuf);
-    x->text = privatise(im, in->text, &im->textbuf[0]);
+    if (!im->assessments_private) {
+        x->key = privatise(&im->ps, in->key, &im->keybuf);
+        x->text = privatise(&im->ps, in->text, &im->textbuf[0]);
+    }
     int64_t id;
 
     uint64_t h = DIGEST_INIT;
@@ -723,7 +747,9 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     char ref[PRIVACY_REF_SIZE];
     if (x->case_ref) {
         /* A copy: the bounded cache may be emptied while this record is stored. */
-        const char *r = case_ref(im, x->case_ref, strlen(x->case_ref));
+        const char *r = im->assessments_private
+                            ? x->case_ref
+                            : case_ref(&im->ps, x->case_ref, strlen(x->case_ref));
         size_t n = strnlen(r, sizeof ref - 1);
         memcpy(ref, r, n);
         ref[n] = '\0';
@@ -837,8 +863,8 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
     const char *via = NULL;
     if (x->unit && (rc = resolve_unit(im, x->unit, &unit_id, &via, err)) != CC_OK)
         return rc;
-    const char *key = privatise(im, x->key, &im->keybuf);
-    const char *text = privatise(im, x->text, &im->textbuf[0]);
+    const char *key = privatise(&im->ps, x->key, &im->keybuf);
+    const char *text = privatise(&im->ps, x->text, &im->textbuf[0]);
     uint64_t h = DIGEST_INIT;
     digest_add_num(&h, ev->id);
     digest_add_num(&h, unit_id);
@@ -1194,6 +1220,11 @@ struct import_parsed {
     double seconds;
     /* Streaming (import_file): the queue between the parse thread and the writer. */
     bool streaming, finished, progress;
+    /* With priv, the parse thread puts pseudonyms in assessments (case, key, text),
+     * work the writer would otherwise do. */
+    struct privacy *priv;
+    struct pseudonyms pseud;
+    bool private_assessments;
     size_t queued;
     atomic_int stop;           /* the writer is done: the parse stops at its next record */
     uv_mutex_t lock;
@@ -1308,6 +1339,7 @@ struct recorder {
     struct import_parsed *ip;
     struct lua_source *src;
     const atomic_int *cancel;
+    struct sbuf key, text; /* privatised key and text, before they are copied */
 };
 
 static void record_source(void *ctx, struct lua_source *src)
@@ -1378,19 +1410,28 @@ static int record_assessment(void *ctx, const struct claim_assessment *a, struct
 
     if (rc)
         return rc;
+    const char *key = a->key, *text = a->text, *ref = a->case_ref;
+    if (ip->priv) {
+        /* As store_assessment would, here on the parse's thread; the case's
+         * pseudonym last, as it is valid only until the next one. */
+        key = privatise(&ip->pseud, key, &r->key);
+        text = privatise(&ip->pseud, text, &r->text);
+        if (ref)
+            ref = case_ref(&ip->pseud, ref, strlen(ref));
+    }
     const char *row = arena_row(ip, a->row);
     struct claim_assessment *c = record_node(r, R_ASSESSMENT, sizeof *c, row);
     *c = *a;
     c->row = row;
-    c->key = arena_str(ip, a->key);
+    c->case_ref = arena_intern(ip, ref);
+    c->key = arena_str(ip, key);
     c->event = arena_intern(ip, a->event);
     c->unit = arena_intern(ip, a->unit);
     c->framework = arena_intern(ip, a->framework);
     c->code = arena_intern(ip, a->code);
     c->strand = arena_intern(ip, a->strand);
-    c->case_ref = arena_intern(ip, a->case_ref);
     c->rating = arena_intern(ip, a->rating);
-    c->text = arena_str(ip, a->text);
+    c->text = arena_str(ip, text);
     return CC_OK;
 }
 
@@ -1594,7 +1635,8 @@ static int import_run(struct store *st, const struct import_env *env, const char
     im.p = res->plugin;
     im.norm = env->norm;
     im.priv = env->priv;
-    strmap_init(&im.case_refs);
+    pseudonyms_init(&im.ps, env->priv);
+    im.assessments_private = rec->private_assessments;
     strmap_init(&im.agg_index);
     sbuf_init(&im.keybuf);
     sbuf_init(&im.textbuf[0]);
@@ -1666,11 +1708,8 @@ static int import_run(struct store *st, const struct import_env *env, const char
     parse_stats_free(&ps);
     for (size_t i = 0; i < im.nevs; i++)
         free(im.evs[i].key);
-    for (size_t i = 0; i < im.nrefs; i++)
-        free(im.refs[i]);
-    free(im.refs);
+    pseudonyms_free(&im.ps);
     free(im.aggs);
-    strmap_free(&im.case_refs);
     strmap_free(&im.agg_index);
     res->records_unmapped = im.n_unmapped;
     res->records_derived = im.n_derived;
@@ -1700,6 +1739,8 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     res->plugin = plugin_find(env->reg, ip->plugin_name);
     ip->streaming = true;
     ip->progress = opt->progress;
+    ip->priv = env->priv;
+    ip->private_assessments = true; /* known before the writer starts */
     rc = import_run(st, env, path, ip->sha, ip->bytes, opt, ip, t0, res, err);
     import_parsed_free(ip);
     return rc;
@@ -1743,17 +1784,25 @@ int import_parse(struct import_parsed *ip, const struct plugin_registry *reg,
                  const atomic_int *cancel, struct cc_error *err)
 {
     const struct plugin_info *p = plugin_find(reg, ip->plugin_name);
-    struct recorder r = { ip, NULL, cancel };
+    struct recorder r = { ip, NULL, cancel, { 0 }, { 0 } };
     struct claim_sink sink = { &r,          record_event, record_assessment, record_recommendation,
                                record_unit, record_scope, record_source };
     double t0 = cc_monotonic();
     int rc;
 
+    sbuf_init(&r.key);
+    sbuf_init(&r.text);
+    if (ip->priv)
+        pseudonyms_init(&ip->pseud, ip->priv);
     if (p == NULL)
         rc = cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
                      ip->plugin_name);
     else
         rc = plugin_parse(reg, p, ip->path, ip->progress, &sink, &ip->ps, err);
+    if (ip->priv)
+        pseudonyms_free(&ip->pseud);
+    sbuf_free(&r.key);
+    sbuf_free(&r.text);
     if (rc && cancel && atomic_load(cancel))
         rc = cc_fail(err, CC_EBUSY, "%s: parse stopped: shutting down", ip->path);
     if (rc) {

@@ -26,6 +26,11 @@ is "$(sql "SELECT count(*) FROM (SELECT case_ref, identity, text FROM assessment
 is "$(sql "SELECT count(DISTINCT length(case_ref)) || ':' || min(length(case_ref)) || ':' || (count(*) > 1000) FROM case_answers")" \
     "1:32:1" "every case reference (thousands of them) is a 32-hex-digit pseudonym"
 
+# The parse pseudonymises the key (which holds the CRN) and the case alike.
+is "$(sql "SELECT count(*) > 1000, sum(instr(a.identity, 'case:' || a.case_ref) = 0)
+           FROM case_answers a JOIN events e ON e.id = a.event_id WHERE e.body = 'OSAG'")" "1|0" \
+    "each OSAG answer's key holds its case's pseudonym"
+
 # Z731272 is one of the five cases examined by three bodies (examples/README.md, situation d).
 exits 0 "concord case finds a case by its CRN" "$BIN" --db "$DB" case Z731272
 unlike "$out" "*Z731272*" "without printing the CRN"
