@@ -458,8 +458,12 @@ int store_open(struct store **out, const char *path, bool create, struct cc_erro
     sqlite3_extended_result_codes(s->db, 0);
     /* Another process may be checkpointing as we open: wait for it, briefly. */
     sqlite3_busy_timeout(s->db, 5000);
-    /* WAL lets readers (reports, the CLI) run while the one writer imports. */
-    rc = store_exec(s, "PRAGMA journal_mode = WAL;"
+    /* WAL lets readers (reports, the CLI) run while the one writer imports.
+     * A new database gets 16 KiB pages (set before WAL, a no-op on an existing
+     * one): a large import writes its pages twice (WAL, then checkpoint), and
+     * fewer, larger pages cut the system calls of both by four. */
+    rc = store_exec(s, "PRAGMA page_size = 16384;"
+                       "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = NORMAL;"
                        "PRAGMA foreign_keys = ON;"
                        "PRAGMA cache_size = -16384;"
