@@ -25,6 +25,8 @@ struct event_ref {
     char *key;
     /* Most of an event's assessments take its dates: formatted once, bound without a copy. */
     char started_text[DATE_FORMAT_SIZE], ended_text[DATE_FORMAT_SIZE];
+    /* Its aggregates were stored when its answers stopped; answers came again later. */
+    bool aggregated, reopened;
 };
 
 /* Case-level answers counted per event, unit, framework code and strand. */
@@ -70,9 +72,12 @@ struct importer {
     struct pseudonyms ps;
     /* The parse already put pseudonyms in the assessments' case, key and text. */
     bool assessments_private;
+    /* Aggregates of the event whose answers are streaming in (agg_ev), stored
+     * when its answers stop: memory holds one event's, not a whole file's. */
     struct strmap agg_index;  /* aggregate key -> index into aggs */
     struct aggregate *aggs;
-    size_t naggs;
+    size_t naggs, agg_ev;
+    bool reaggregating;       /* re-counting reopened events from case_answers */
     long n_unmapped, n_derived;
     struct sbuf keybuf, textbuf[2];
     int64_t source_id;
@@ -433,6 +438,24 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
         return cc_fail(err, CC_ESOFTWARE, "key: '%s' collides with another record's identity "
                        "hash; please report this", key);
     }
+    if (old_source == im->source_id && im->reaggregating) {
+        /* An aggregate this import stored before its event's answers came back:
+         * the recount replaces it, and it is still one new record. */
+        sqlite3_reset(sel);
+        sqlite3_stmt *full = im->upd_full[t];
+        bind(im, full, rec);
+        bind_common(im, full, key, digest, row);
+        sqlite3_bind_int64(full, 40, *id);
+        int rc2 = step_done(im, full, err);
+        if (rc2 == CC_OK) {
+            /* A recount within one import is not a new revision. */
+            char sql[128];
+            snprintf(sql, sizeof sql, "UPDATE %s SET revision = revision - 1 WHERE id = %lld",
+                     table_names[t], (long long)*id);
+            rc2 = store_exec(im->st, sql, err);
+        }
+        return rc2;
+    }
     if (old_source == im->source_id) {
         char first[64];
         snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
@@ -545,7 +568,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
         im->evs = xrealloc(im->evs, im->capevs * sizeof *im->evs);
     }
     struct event_ref *ev = &im->evs[im->nevs];
-    *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), "", "" };
+    *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), "", "",
+                              false, false };
     date_format(e->started, ev->started_text);
     date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
@@ -648,12 +672,25 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
 static const char *const answer_names[] = { NULL, "sufficient", "insufficient",
                                             "not applicable" };
 
+static int flush_aggregates(struct importer *im, struct cc_error *err);
+
 /* Counts a case-level answer towards its event/unit/code/strand aggregate. */
-static void count_answer(struct importer *im, const struct event_ref *ev, int64_t unit_id,
-                         const char *unit_via, const char *framework, const struct xw_code *code,
-                         const char *strand, enum answer_class answer, int32_t start, int32_t end,
-                         int32_t observed)
+static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_id,
+                        const char *unit_via, const char *framework, const struct xw_code *code,
+                        const char *strand, enum answer_class answer, int32_t start, int32_t end,
+                        int32_t observed, struct cc_error *err)
 {
+    size_t e = (size_t)(ev - im->evs);
+
+    if (e != im->agg_ev) {
+        /* The answers of the event before have stopped: its aggregates go now. */
+        int rc = flush_aggregates(im, err);
+        if (rc)
+            return rc;
+        im->agg_ev = e;
+        if (ev->aggregated)
+            ev->reopened = true; /* re-counted from case_answers at the end */
+    }
     /* A binary key: the code pointer names framework and code, and stays valid
      * for the whole import. No formatting per answer. */
     struct {
@@ -688,6 +725,7 @@ static void count_answer(struct importer *im, const struct event_ref *ev, int64_
     g->start = start < g->start ? start : g->start;
     g->end = end > g->end ? end : g->end;
     g->observed = observed > g->observed ? observed : g->observed;
+    return CC_OK;
 }
 
 /*
@@ -768,18 +806,20 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.text = x->text;
     rc = store_assessment(im, &s, err);
     if (rc == CC_OK && x->case_ref && code && band.answer != ANSWER_NONE)
-        count_answer(im, ev, s.unit_id, s.unit_via, code->framework, code, s.strand, band.answer,
-                     s.period_start, s.period_end, s.observed);
+        rc = count_answer(im, ev, s.unit_id, s.unit_via, code->framework, code, s.strand,
+                          band.answer, s.period_start, s.period_end, s.observed, err);
     return rc;
 }
 
 /*
- * After the parse: one unit-level assessment per event, unit, code and strand
- * from the case-level answers, banded on the share sufficient. They are
- * records of this source like any other (identity, retirement), marked
- * derived, and linked to their answers by event, unit, framework and code.
+ * One unit-level assessment per event, unit, code and strand from the
+ * case-level answers, banded on the share sufficient. They are records of
+ * this source like any other (identity, retirement), marked derived, and
+ * linked to their answers by event, unit, framework and code. Stored when the
+ * event's answers stop (count_answer) and at the end; a reopened event's are
+ * left to store_aggregates.
  */
-static int store_aggregates(struct importer *im, struct cc_error *err)
+static int flush_aggregates(struct importer *im, struct cc_error *err)
 {
     struct sbuf key, row;
     int rc = CC_OK;
@@ -788,6 +828,8 @@ static int store_aggregates(struct importer *im, struct cc_error *err)
     sbuf_init(&row);
     for (size_t i = 0; i < im->naggs && rc == CC_OK; i++) {
         const struct aggregate *g = &im->aggs[i];
+        if (im->evs[g->ev].reopened)
+            continue;
         struct band_result band;
         struct stored_assessment s = { 0 };
         const char *ucode = unit_code(&im->units, g->unit_id);
@@ -821,6 +863,118 @@ static int store_aggregates(struct importer *im, struct cc_error *err)
         rc = store_assessment(im, &s, err);
         im->n_derived++;
     }
+    sbuf_free(&key);
+    sbuf_free(&row);
+    if (im->agg_ev < im->nevs)
+        im->evs[im->agg_ev].aggregated = true;
+    im->naggs = 0;
+    strmap_free(&im->agg_index);
+    strmap_init(&im->agg_index);
+    return rc;
+}
+
+/* A date column of this database (YYYY-MM-DD) as days; CLAIM_NO_DATE when NULL. */
+static int32_t column_date(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    int32_t d;
+
+    if (t == NULL || date_parse(t, strlen(t), &d, NULL, 0) != 0)
+        return CLAIM_NO_DATE;
+    return d;
+}
+
+/*
+ * After the parse: the last event's aggregates, then those of events whose
+ * answers came back after others' (a file not grouped by event), counted
+ * again from case_answers: what this import stored (new, changed or seen
+ * again) is exactly what has its source_id; unmapped codes and answers with no
+ * class are not counted. Their rows stored earlier are updated in place.
+ */
+static int reaggregate(struct importer *im, struct cc_error *err);
+
+static int store_aggregates(struct importer *im, struct cc_error *err)
+{
+    int rc = flush_aggregates(im, err);
+    bool any = false;
+
+    for (size_t e = 0; e < im->nevs; e++)
+        any = any || im->evs[e].reopened;
+    if (rc || !any)
+        return rc;
+    im->reaggregating = true;
+    rc = reaggregate(im, err);
+    im->reaggregating = false;
+    return rc;
+}
+
+static int reaggregate(struct importer *im, struct cc_error *err)
+{
+    struct sbuf key, row;
+    sqlite3_stmt *q;
+    int rc = store_prepare(im->st, &q,
+                           "SELECT unit_id, framework, code, strand, count(*),"
+                           " sum(answer != 'not applicable'), sum(answer = 'sufficient'),"
+                           " min(period_start), max(period_end), max(observed_at), max(unit_via)"
+                           " FROM case_answers"
+                           " WHERE event_id = ?1 AND source_id = ?2 AND unmapped = 0"
+                           "  AND answer IS NOT NULL"
+                           " GROUP BY unit_id, framework, code, strand ORDER BY min(id)",
+                           err);
+
+    if (rc)
+        return rc;
+    sbuf_init(&key);
+    sbuf_init(&row);
+    for (size_t e = 0; e < im->nevs && rc == CC_OK; e++) {
+        if (!im->evs[e].reopened)
+            continue;
+        sqlite3_bind_int64(q, 1, im->evs[e].id);
+        sqlite3_bind_int64(q, 2, im->source_id);
+        while (rc == CC_OK && sqlite3_step(q) == SQLITE_ROW) {
+            struct band_result band;
+            struct stored_assessment s = { 0 };
+            int64_t unit_id = sqlite3_column_int64(q, 0);
+            const char *framework = (const char *)sqlite3_column_text(q, 1);
+            const char *code = (const char *)sqlite3_column_text(q, 2);
+            const char *strand = (const char *)sqlite3_column_text(q, 3);
+            long answers = (long)sqlite3_column_int64(q, 4);
+            const char *ucode = unit_code(&im->units, unit_id);
+
+            s.cases_applicable = sqlite3_column_int64(q, 5);
+            s.cases_sufficient = sqlite3_column_int64(q, 6);
+            rc = normaliser_band_cases(im->norm, im->p->body, framework, s.cases_applicable,
+                                       s.cases_sufficient, &band, err);
+            if (rc)
+                break;
+            sbuf_reset(&key);
+            sbuf_printf(&key, "cases|%s|%s|%s|%s|%s", im->evs[e].key, ucode ? ucode : "?",
+                        framework, code, strand ? strand : "");
+            sbuf_reset(&row);
+            sbuf_printf(&row, "aggregate of %ld case answer%s", answers, answers == 1 ? "" : "s");
+            s.key = key.s;
+            s.row = row.s;
+            s.ev = &im->evs[e];
+            s.unit_id = unit_id;
+            s.unit_via = (const char *)sqlite3_column_text(q, 10);
+            s.framework = framework;
+            s.code = code;
+            s.strand = strand;
+            s.period_start = column_date(q, 7);
+            s.period_end = column_date(q, 8);
+            s.observed = column_date(q, 9);
+            s.band = band.band;
+            s.band_basis = band.basis;
+            s.level = "UNIT";
+            s.derived = true;
+            long before = im->n_new;
+            rc = store_assessment(im, &s, err);
+            if (im->n_new > before) /* a group only the later answers had */
+                im->n_derived++;
+        }
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
     sbuf_free(&key);
     sbuf_free(&row);
     return rc;
@@ -1638,6 +1792,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     pseudonyms_init(&im.ps, env->priv);
     im.assessments_private = rec->private_assessments;
     strmap_init(&im.agg_index);
+    im.agg_ev = SIZE_MAX;
     sbuf_init(&im.keybuf);
     sbuf_init(&im.textbuf[0]);
     sbuf_init(&im.textbuf[1]);

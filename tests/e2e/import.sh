@@ -62,6 +62,22 @@ is "$(sql "SELECT cases_applicable || '/' || cases_sufficient FROM assessments a
     "1/0" "an aggregate counts answers, leaving NA out"
 dump_db "$SCRATCH/v1.sql"
 is "$(grep -c 'X[0-9]\{6\}' "$SCRATCH/v1.sql")" 0 "no CRN of the file reaches the database"
+# Aggregates are stored as each event's answers stop; a file whose answers for one
+# event come back after another event's gives the same aggregates, counted once.
+AGG="SELECT group_concat(e.identity || ':' || a.code || ':' || a.cases_applicable || '/'
+       || a.cases_sufficient || ':r' || a.revision, ' ') FROM (SELECT * FROM assessments
+       WHERE derived ORDER BY event_id, code) a JOIN events e ON e.id = a.event_id"
+grouped=$(sql "$AGG")
+{ sed -n '1,4p' "$V1"; grep '^A2,' "$V1"; sed -n '5,6p' "$V1"; grep -v '^A[12],' "$V1" | sed 1,2d; } \
+    >"$SCRATCH/ungrouped.csv"
+is "$(sort "$SCRATCH/ungrouped.csv" | cksum)" "$(sort "$V1" | cksum)" "(the same rows, A1's split by A2's)"
+"$BIN" --db "$SCRATCH/ungrouped.db" import --plugin-dir "$PLUGINS" "$SCRATCH/ungrouped.csv" \
+    >"$SCRATCH/ungrouped.out" 2>&1
+like "$(cat "$SCRATCH/ungrouped.out")" "*: 9 rows, 11 records and 5 aggregates of case answers (16 new, 0 updated, 0 unchanged), 2 rows skipped*" \
+    "an ungrouped file: the same counts as the grouped one"
+is "$(sqlite3 -batch "$SCRATCH/ungrouped.db" "$AGG")" "$grouped" \
+    "... and the same aggregates (${grouped%% *} ...), each revision 1"
+
 
 # ---------------------------------------------------------------- the same file again
 
