@@ -1020,6 +1020,9 @@ static void parse_work(uv_work_t *w)
         f->w->rc = f->w->err.status;
         return;
     }
+    /* Pseudonyms on this worker too, not on the one writer. d->priv stays put
+     * while any worker runs (setup_apply waits for none). */
+    import_parsed_pseudonymise(f->ip, f->d->priv);
     f->w->rc = import_parse(f->ip, reg, &f->d->cancel, &f->w->err);
     pool_give(f->d, reg);
 }

@@ -1100,6 +1100,22 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
     *retired = 0;
     if (!im->has_scope)
         return CC_OK;
+    /* The first version of a source has nothing to retire: skip the scans (a
+     * case answer's is by event, and an event can carry many sources' answers). */
+    sqlite3_stmt *earlier;
+    rc = store_prepare(im->st, &earlier,
+                       "SELECT 1 FROM sources WHERE plugin = ?1 AND source_key = ?2 AND id != ?3"
+                       " LIMIT 1",
+                       err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(earlier, 1, im->p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(earlier, 2, im->source_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(earlier, 3, im->source_id);
+    bool any = sqlite3_step(earlier) == SQLITE_ROW;
+    sqlite3_finalize(earlier);
+    if (!any)
+        return CC_OK;
     rc = store_exec(im->st,
                     "CREATE TEMP TABLE IF NOT EXISTS scope_units(id INTEGER PRIMARY KEY);"
                     "DELETE FROM temp.scope_units;",
@@ -1894,8 +1910,7 @@ int import_file(struct store *st, const struct import_env *env, const char *path
     res->plugin = plugin_find(env->reg, ip->plugin_name);
     ip->streaming = true;
     ip->progress = opt->progress;
-    ip->priv = env->priv;
-    ip->private_assessments = true; /* known before the writer starts */
+    import_parsed_pseudonymise(ip, env->priv); /* known before the writer starts */
     rc = import_run(st, env, path, ip->sha, ip->bytes, opt, ip, t0, res, err);
     import_parsed_free(ip);
     return rc;
@@ -1981,6 +1996,12 @@ int import_store(struct store *st, const struct import_env *env, struct import_p
         return cc_fail(err, CC_EUSAGE, "no plugin named '%s' (see 'concord plugins list')",
                        ip->plugin_name);
     return import_run(st, env, ip->path, ip->sha, ip->bytes, opt, ip, t0, res, err);
+}
+
+void import_parsed_pseudonymise(struct import_parsed *ip, struct privacy *priv)
+{
+    ip->priv = priv;
+    ip->private_assessments = priv != NULL;
 }
 
 void import_parsed_drop_records(struct import_parsed *ip)

@@ -73,6 +73,12 @@ struct import_parsed;
 
 int import_identify(struct plugin_registry *reg, const char *path, const char *plugin,
                     struct import_parsed **out, struct cc_error *err);
+/**
+ * Before import_parse: the parse puts case pseudonyms (under priv) in the
+ * assessments it records, work import_store then skips. priv must outlive
+ * the parse.
+ */
+void import_parsed_pseudonymise(struct import_parsed *ip, struct privacy *priv);
 /** cancel, when not NULL, is polled at every record: non-zero stops the parse. */
 int import_parse(struct import_parsed *ip, const struct plugin_registry *reg,
                  const atomic_int *cancel, struct cc_error *err);

@@ -248,6 +248,21 @@ is "$(sql "SELECT count(*), count(DISTINCT sha256) FROM sources WHERE source_key
 is "$(ls "$INBOX/processed" | grep -c '^burst-')" 100 "100 in processed/"
 is "$(count_logged ": info: imported $INBOX/burst-")" 100 "100 'imported' lines"
 is "$(ls "$INBOX/failed" | tr '\n' ' ')" "broken-audit.csv broken-audit.csv.error.txt " "none failed"
+# The daemon's parse workers pseudonymise as 'concord import' does: the same
+# CRN gives the same pseudonym in case and key, and no CRN is stored.
+is "$(sql "SELECT count(*) > 300, sum(instr(a.identity, 'case:' || a.case_ref) = 0),
+           sum(a.case_ref GLOB '[A-Z][0-9][0-9][0-9][0-9][0-9][0-9]')
+           FROM case_answers a JOIN sources s ON s.id = a.source_id
+           WHERE s.source_key LIKE 'osag-OA-2030-%'")" "1|0|0" \
+    "the burst's answers hold pseudonyms, in the key as in the case"
+cp "$DB.key" "$SCRATCH/same-key.db.key"
+"$BIN" --db "$SCRATCH/same-key.db" import --quiet "$EX/osag/osag-audit-OA-2022-047-N54CLE.csv"
+is "$(sqlite3 -batch "$SCRATCH/same-key.db" "SELECT count(DISTINCT case_ref) FROM case_answers
+        WHERE case_ref IN ($(sql "SELECT group_concat(quote(case_ref)) FROM (SELECT DISTINCT a.case_ref
+        FROM case_answers a JOIN sources s ON s.id = a.source_id WHERE s.source_key LIKE 'osag-OA-2030-%')"))")" \
+    "$(sql "SELECT count(DISTINCT a.case_ref) FROM case_answers a JOIN sources s ON s.id = a.source_id
+            WHERE s.source_key LIKE 'osag-OA-2030-%'")" \
+    "with the same key, concord import gives the daemon's pseudonyms"
 
 # ---------------------------------------------------------------- the same reasons as concord import
 
