@@ -306,10 +306,10 @@ static const char *case_ref(struct pseudonyms *ps, const char *crn, size_t len)
 
 static bool crn_at(const char *p, const char *start)
 {
+    if (!(p[0] >= 'A' && p[0] <= 'Z')) /* first: most characters stop here */
+        return false;
     if (p > start && ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9') ||
                       (p[-1] >= 'a' && p[-1] <= 'z')))
-        return false;
-    if (!(p[0] >= 'A' && p[0] <= 'Z'))
         return false;
     for (int i = 1; i < 7; i++) {
         if (!(p[i] >= '0' && p[i] <= '9'))
@@ -335,16 +335,21 @@ static const char *privatise(struct pseudonyms *ps, const char *in, struct sbuf 
         ;
     if (*p == '\0')
         return in;
+    /* Copy the text between CRNs in runs, not a character at a time. */
+    const char *run = in;
     sbuf_reset(out);
-    for (p = in; *p;) {
+    while (*p) {
         if (crn_at(p, in)) {
+            sbuf_addn(out, run, (size_t)(p - run));
             sbuf_adds(out, "case:");
             sbuf_adds(out, case_ref(ps, p, 7));
             p += 7;
+            run = p;
         } else {
-            sbuf_addc(out, *p++);
+            p++;
         }
     }
+    sbuf_addn(out, run, (size_t)(p - run));
     return out->s;
 }
 
