@@ -764,13 +764,30 @@ static int64_t rule_day(const struct rule_date *r, int64_t y)
     }
 }
 
-/* The rule's period containing t. */
+/* The instant a rule date of year y happens: its local time is in the offset before the change. */
+static int64_t rule_change(const struct rule_date *r, int64_t y, const struct tz_type *before)
+{
+    return rule_day(r, y) * DAY + r->time - before->off;
+}
+
+/*
+ * The rule's period containing t.
+ *
+ * A year's changes can fall up to 8 days outside it (day 365 of a common
+ * year is 1 January of the next, times run from -167 to 167 hours, offsets
+ * up to 25 hours), so they can come after the next year's or before the
+ * previous year's, and the last change at or before t can be year y-2's. The
+ * changes of one kind are at least 358 days apart, though, so those of years
+ * y-2 to y+2 always hold the last change at or before t and the next change
+ * of either kind after it: with only y-1 to y+1, instants of one period could
+ * get different periods (a wrong type, or an end past the next change).
+ */
 static void rule_period(const struct tz *tz, int64_t t, struct period *p)
 {
     struct {
         int64_t at;
         const struct tz_type *type;
-    } ev[6], tmp;
+    } ev[10], tmp;
     int n = 0, y, m, d, i, j;
 
     if (!tz->rule_dst) {
@@ -778,10 +795,10 @@ static void rule_period(const struct tz *tz, int64_t t, struct period *p)
         return;
     }
     civil_from_days(floor_div(t, DAY), &y, &m, &d);
-    for (int64_t yy = (int64_t)y - 1; yy <= (int64_t)y + 1; yy++) {
-        ev[n].at = rule_day(&tz->rstart, yy) * DAY + tz->rstart.time - tz->rstd.off;
+    for (int64_t yy = (int64_t)y - 2; yy <= (int64_t)y + 2; yy++) {
+        ev[n].at = rule_change(&tz->rstart, yy, &tz->rstd);
         ev[n++].type = &tz->rdst;
-        ev[n].at = rule_day(&tz->rend, yy) * DAY + tz->rend.time - tz->rdst.off;
+        ev[n].at = rule_change(&tz->rend, yy, &tz->rdst);
         ev[n++].type = &tz->rstd;
     }
     /* Stable: at equal instants the later event wins. */
@@ -792,7 +809,7 @@ static void rule_period(const struct tz *tz, int64_t t, struct period *p)
     for (i = -1; i + 1 < n && ev[i + 1].at <= t; i++)
         ;
     if (i < 0) {
-        /* Not reached for real rules: before the year's first change, a year back. */
+        /* Not reached (year y-2's changes are before t): before the first change. */
         p->start = T_MIN;
         p->type = ev[0].type == &tz->rdst ? &tz->rstd : &tz->rdst;
     } else {
@@ -806,6 +823,57 @@ static void rule_period(const struct tz *tz, int64_t t, struct period *p)
             break;
         }
     }
+}
+
+/*
+ * Degenerate rules, checked once when a rule is read. rule_period applies a
+ * rule's changes in time order, which is what the rule means while each
+ * year's changes come between the neighbouring years' in the same order. The
+ * day 365 of a common year (1 January of the next) and times far from 0-24 h
+ * can put a change past the other kind's change of the next year, though.
+ * POSIX.1-2024 says DST is in effect all year when it ends exactly at the
+ * next year's start ("EST5EDT,0/0,J365/25", which time order gets right); a
+ * DST that ends after the next year's start ("EST5EDT,0,365/52") leaves no
+ * more room for standard time, so it is DST all year too (as tzcode does;
+ * time order would give 2 days of DST a year). Likewise standard time that
+ * lasts until past the next year's end, or DST that starts and ends at the
+ * same instant, is no DST (as glibc does). A rule that does one of these in
+ * some years and another in others means something different from year to
+ * year, so it is refused. The calendar, weekdays included, repeats every 400
+ * years, so 400 years tell.
+ */
+enum { RULE_STARTS_FIRST, RULE_ENDS_FIRST, RULE_ALL_DST, RULE_NO_DST };
+
+static bool posix_check(struct tz *tz, char *why, size_t n)
+{
+    static const char *const say[] = { "starts, then ends", "ends, then starts",
+                                       "lasts the whole year", "lasts no time" };
+    int first = -1;
+
+    if (!tz->rule_dst)
+        return true;
+    for (int64_t y = 2001; y <= 2400; y++) {
+        int64_t s0 = rule_change(&tz->rstart, y, &tz->rstd);
+        int64_t e0 = rule_change(&tz->rend, y, &tz->rdst);
+        int64_t s1 = rule_change(&tz->rstart, y + 1, &tz->rstd);
+        int64_t e1 = rule_change(&tz->rend, y + 1, &tz->rdst);
+        int kind = s0 < e0   ? (e0 < s1 ? RULE_STARTS_FIRST : RULE_ALL_DST)
+                   : e0 < s0 ? (s0 < e1 ? RULE_ENDS_FIRST : RULE_NO_DST)
+                             : RULE_NO_DST;
+        if (first < 0) {
+            first = kind;
+        } else if (kind != first) {
+            snprintf(why, n,
+                     "its dates do not fall the same way every year (in 2001 daylight saving "
+                     "time %s; in %lld it %s)", say[first], (long long)y, say[kind]);
+            return false;
+        }
+    }
+    if (first == RULE_ALL_DST)
+        tz->rstd = tz->rdst;
+    if (first == RULE_ALL_DST || first == RULE_NO_DST)
+        tz->rule_dst = false;
+    return true;
 }
 
 /* The period of constant offset containing t. */
@@ -955,6 +1023,14 @@ int tz_parse(const unsigned char *data, size_t len, const char *name, struct tz 
             tz_free(tz);
             return fail(err, errlen, CC_EDATA, "%s: a TZ rule we cannot read: '%s'", name, q);
         }
+        char why[160];
+        if (tz->has_rule && !posix_check(tz, why, sizeof why)) {
+            char q[64];
+            quote(q, sizeof q, rule, strlen(rule));
+            tz_free(tz);
+            return fail(err, errlen, CC_EDATA, "%s: a TZ rule we cannot use: '%s': %s", name, q,
+                        why);
+        }
         if (tz->has_rule && (tz->rstd.off < -OFFSET_LIMIT || tz->rstd.off > OFFSET_LIMIT ||
                              tz->rdst.off < -OFFSET_LIMIT || tz->rdst.off > OFFSET_LIMIT)) {
             tz_free(tz);
@@ -982,6 +1058,13 @@ int tz_from_posix(const char *rule, struct tz **out, char *err, size_t errlen)
         quote(q, sizeof q, rule, strlen(rule));
         tz_free(tz);
         return fail(err, errlen, CC_EDATA, "'%s' is not a POSIX TZ rule", q);
+    }
+    char why[160];
+    if (!posix_check(tz, why, sizeof why)) {
+        char q[64];
+        quote(q, sizeof q, rule, strlen(rule));
+        tz_free(tz);
+        return fail(err, errlen, CC_EDATA, "'%s' is not a usable POSIX TZ rule: %s", q, why);
     }
     tz->types[0] = tz->rstd;
     *out = tz;

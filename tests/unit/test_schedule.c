@@ -556,6 +556,143 @@ static void test_posix_rules(void)
     ok(tz_from_posix("GMT0BST,M3.5.0/168,M10.5.0", &a, NULL, 0) != 0, "a time past 167 hours");
 }
 
+/* seq() in a zone from a POSIX TZ rule. */
+static const char *pseq(const char *expr, const char *rule, time_t after, int n)
+{
+    static char out[1024];
+    char err[256], buf[TZ_FORMAT_SIZE];
+    struct cron c;
+    struct tz *tz;
+    time_t t = after;
+
+    out[0] = '\0';
+    if (cron_parse(expr, &c, err, sizeof err) || tz_from_posix(rule, &tz, err, sizeof err)) {
+        snprintf(out, sizeof out, "error: %s", err);
+        return out;
+    }
+    for (int i = 0; i < n && cron_next_tz(&c, tz, t, &t, err, sizeof err) == 0; i++) {
+        tz_format(tz, t, buf, sizeof buf);
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " | " : "", buf);
+    }
+    tz_free(tz);
+    return out;
+}
+
+/*
+ * The invariants tests/fuzz/fuzz_cron.c checks, for 6 fire times of each of
+ * a few expressions from every 5 h 23 min in [from, to): each fire time is
+ * after the one before, asking from a second before it finds it again, and
+ * its wall-clock time matches unless it is a fixed-time job at a jump
+ * forward. Returns how many of the walks broke one (0 when all hold).
+ */
+static int walk_failures(const char *rule, time_t from, time_t to)
+{
+    static const char *const exprs[] = { "30 1 * * *", "*/15 * * * *", "0 12 26 12 *",
+                                         "@hourly" };
+    struct tz *tz;
+    int failures = 0;
+
+    if (tz_from_posix(rule, &tz, NULL, 0))
+        return -1;
+    for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++) {
+        struct cron c;
+        cron_parse(exprs[e], &c, NULL, 0);
+        for (time_t after = from; after < to; after += 5 * 3600 + 23 * 60) {
+            time_t t = after, next, again;
+            for (int i = 0; i < 6; i++) {
+                struct tz_local l, before;
+                bool broken = cron_next_tz(&c, tz, t, &next, NULL, 0) != 0 || next <= t ||
+                              (next - 1 > t && (cron_next_tz(&c, tz, next - 1, &again, NULL, 0) ||
+                                                again != next)) ||
+                              tz_localtime(tz, next, &l, NULL, 0) != 0;
+                if (!broken && !cron_matches(&c, l.year, l.month, l.day, l.hour, l.minute))
+                    broken = !cron_is_fixed_time(&c) ||
+                             tz_localtime(tz, next - 1, &before, NULL, 0) != 0 ||
+                             before.offset >= l.offset;
+                if (broken) {
+                    if (failures++ == 0)
+                        printf("# %s \"%s\": broken from %lld (fire time %d)\n", rule, exprs[e],
+                               (long long)t, i + 1);
+                    break;
+                }
+                t = next;
+            }
+        }
+    }
+    tz_free(tz);
+    return failures;
+}
+
+/*
+ * Rules whose changes fall outside their own year (day 365 of a common year
+ * is 1 January of the next; times run from -167 to 167 hours), found by
+ * scripts/fuzz: each year's changes must be read with its neighbours', and
+ * DST that ends after the next year's start is DST all year.
+ */
+static void test_degenerate_posix_rules(void)
+{
+    struct tz *a;
+    char err[256], buf[TZ_FORMAT_SIZE];
+    const char *crash = "ETZiFET5EDT,00,0365/52"; /* build-fuzz/crash-6875eec2... */
+
+    ok(tz_from_posix(crash, &a, err, sizeof err) == 0,
+       "DST from 1 January 02:00 to 3 January 04:00 of the next year: accepted");
+    tz_format(a, utc(2100, 1, 2, 12, 0), buf, sizeof buf);
+    is_str(buf, "2100-01-02 08:00 EDT (-04:00)", "it is DST on 2 January");
+    tz_format(a, utc(2100, 7, 1, 12, 0), buf, sizeof buf);
+    is_str(buf, "2100-07-01 08:00 EDT (-04:00)", "and in July: no room is left for standard time");
+    tz_free(a);
+    is_str(pseq("30 1 * * *", crash, 4102381800, 3),
+           "2100-01-01 01:30 EDT (-04:00) | 2100-01-02 01:30 EDT (-04:00) | "
+           "2100-01-03 01:30 EDT (-04:00)",
+           "the fuzzer's walk over New Year 2100 fires daily");
+    is_int(walk_failures(crash, utc(2099, 12, 20, 0, 0), utc(2100, 1, 10, 0, 0)), 0,
+           "and keeps the fuzzer's invariants around New Year");
+
+    /* A regular rule whose 3 days of DST are all in the December before. */
+    const char *early = "AAA0BBB,J1/-167,J1/-100";
+    is_str(pseq("0 12 26 12 *", early, utc(2099, 12, 28, 0, 0), 2),
+           "2100-12-26 12:00 BBB (+01:00) | 2101-12-26 12:00 BBB (+01:00)",
+           "DST a year's changes bring into the December before: seen from the year before");
+    is_int(walk_failures(early, utc(2099, 12, 20, 0, 0), utc(2101, 1, 10, 0, 0)), 0,
+           "and the fuzzer's invariants hold over two New Years");
+
+    ok(tz_from_posix("EST5EDT,0/0,J365/25", &a, err, sizeof err) == 0,
+       "POSIX's own DST all year");
+    tz_format(a, utc(2026, 1, 1, 2, 0), buf, sizeof buf);
+    is_str(buf, "2025-12-31 22:00 EDT (-04:00)", "is DST over New Year too");
+    tz_free(a);
+    ok(tz_from_posix("ZZZ0YYY,J365/100,J1/-100", &a, err, sizeof err) == 0,
+       "standard time from 28 December to 4 January of the year after next");
+    tz_format(a, utc(2026, 6, 1, 0, 0), buf, sizeof buf);
+    is_str(buf, "2026-06-01 00:00 ZZZ (+00:00)", "is no DST");
+    tz_free(a);
+    ok(tz_from_posix("ZZZ0YYY,J100/2,J100/3", &a, err, sizeof err) == 0,
+       "DST that starts and ends at the same instant");
+    tz_format(a, utc(2026, 4, 10, 2, 0), buf, sizeof buf);
+    is_str(buf, "2026-04-10 02:00 ZZZ (+00:00)", "is no DST");
+    tz_free(a);
+
+    is_int(tz_from_posix("AAA0BBB,M1.1.0/0,365/48", &a, err, sizeof err), 65,
+           "DST longer than a year in some years only");
+    is_str(err,
+           "'AAA0BBB,M1.1.0/0,365/48' is not a usable POSIX TZ rule: its dates do not fall the "
+           "same way every year (in 2001 daylight saving time starts, then ends; in 2005 it "
+           "lasts the whole year)",
+           "is refused, saying why");
+    is_int(tz_from_posix("AAA0BBB,J365/30,365/30", &a, err, sizeof err), 65,
+           "start and end that swap order in leap years");
+    is_str(err,
+           "'AAA0BBB,J365/30,365/30' is not a usable POSIX TZ rule: its dates do not fall the "
+           "same way every year (in 2001 daylight saving time starts, then ends; in 2004 it "
+           "ends, then starts)",
+           "are refused");
+    /* build-fuzz/crash-916c9531...: a form feed where a date should be. */
+    is_int(tz_from_posix("XXX-1YYY,\fJ60/0,05@w!e", &a, err, sizeof err), 65,
+           "a control character in the rule");
+    is_str(err, "'XXX-1YYY,?J60/0,05@w!e' is not a POSIX TZ rule", "is refused in plain text");
+}
+
 static void test_zone_loading(void)
 {
     struct tz *tz;
@@ -880,6 +1017,7 @@ int main(void)
     test_london();
     test_other_zones();
     test_posix_rules();
+    test_degenerate_posix_rules();
     test_zone_loading();
     test_damaged_tzif();
     test_limits();
