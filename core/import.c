@@ -445,7 +445,8 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     }
     if (old_source == im->source_id && im->reaggregating) {
         /* An aggregate this import stored before its event's answers came back:
-         * the recount replaces it, and it is still one new record. */
+         * the recount replaces it in place and is not counted again (it was
+         * counted, new, updated or unchanged, from its first part). */
         sqlite3_reset(sel);
         sqlite3_stmt *full = im->upd_full[t];
         bind(im, full, rec);
