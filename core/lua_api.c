@@ -434,7 +434,8 @@ static int raise_csv_error(lua_State *L, struct lua_source *src, const char *msg
     return raise_field(L, src, NULL, "%s%s", msg, hint);
 }
 
-/* Upvalues: 1 source, 2 generation, 3 header table or nil. */
+/* Upvalues: 1 source, 2 generation, 3 header table or nil, 4 the reused row
+ * table or nil. */
 static int csv_iter(lua_State *L)
 {
     struct lua_source *src = check_source(L, lua_upvalueindex(1));
@@ -467,7 +468,11 @@ static int csv_iter(lua_State *L)
                                "%zu fields, but the header has %zu (a missing separator, or an "
                                "unquoted comma inside a value?)",
                                nf, nh);
-        lua_createtable(L, 0, (int)nf);
+        /* reuse: the same keys every row, so every value is overwritten. */
+        if (lua_istable(L, lua_upvalueindex(4)))
+            lua_pushvalue(L, lua_upvalueindex(4));
+        else
+            lua_createtable(L, 0, (int)nf);
         for (size_t i = 0; i < nf; i++) {
             const char *v = csv_field(src->csv, i, &len);
             lua_rawgeti(L, lua_upvalueindex(3), (lua_Integer)i + 1);
@@ -492,7 +497,7 @@ static int source_csv(lua_State *L)
 {
     struct lua_source *src = check_source(L, 1);
     struct csv_options opt = { 0 };
-    bool header = true;
+    bool header = true, reuse = false;
     lua_Integer skip = 0;
     char err[512];
 
@@ -523,6 +528,12 @@ static int source_csv(lua_State *L)
                 return luaL_error(L, "csv: skip must be >= 0");
         }
         lua_pop(L, 1);
+        if (lua_getfield(L, 2, "reuse") != LUA_TNIL)
+            reuse = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        /* Rows by header all have the header's keys, so refilling leaves nothing stale. */
+        if (reuse && !header)
+            return luaL_error(L, "csv: reuse = true needs header = true");
     }
     source_rewind(L, src);
     src->csv = csv_reader_new(src->f, &opt);
@@ -569,7 +580,11 @@ static int source_csv(lua_State *L)
     } else {
         lua_pushnil(L);
     }
-    lua_pushcclosure(L, csv_iter, 3);
+    if (reuse)
+        lua_newtable(L); /* the one row table, refilled for every row */
+    else
+        lua_pushnil(L);
+    lua_pushcclosure(L, csv_iter, 4);
     return 1;
 }
 

@@ -84,7 +84,8 @@ return concord.plugin {
     local last_id, cur, questions
     local last_crn = nil
 
-    for row, rowno in src:csv{ header = true } do
+    -- reuse: one row table refilled for every row (no row is kept past its turn).
+    for row, rowno in src:csv{ header = true, reuse = true } do
       local aid = row.audit_id
       if aid ~= last_id then
         -- Once per audit (or when an audit's rows resume after another audit's).

@@ -311,6 +311,22 @@ is "$(sqlite3 -batch "$SCRATCH/from-schema.db" "SELECT type || ' ' || name FROM 
     "the schema makes the same tables, indexes and views as init"
 
 
+# ---------------------------------------------------------------- src:csv{ reuse = true }
+
+# One row table for every row, refilled (the osag plugin reads a million rows so).
+printf 'test_reuse_id,unit,day\nR1,N54SOT,2021-07-05\nR2,Sunderland,2021-09-06\nR3,N50BOLT,2021-10-04\n' \
+    >"$SCRATCH/reuse.csv"
+exits 0 "a plugin reading with reuse = true" \
+    "$BIN" --db "$SCRATCH/reuse.db" import --plugin-dir "$PLUGINS/reuse" "$SCRATCH/reuse.csv"
+is "$(sqlite3 -batch "$SCRATCH/reuse.db" "SELECT group_concat(e.identity || '=' || u.code || '@' || e.started, ' ')
+       FROM events e JOIN units u ON u.id = e.unit_id")" \
+    "R1=N54SOT@2021-07-05 R2=N54SUND@2021-09-06 R3=N50BOLT@2021-10-04" \
+    "... each row's own values, from the same table (the plugin checks it is the same)"
+exits 65 "reuse = true without a header is refused" \
+    "$BIN" --db "$SCRATCH/reuse.db" import --plugin-dir "$PLUGINS/reuse-array" --plugin t-reuse-array \
+    "$SCRATCH/reuse.csv"
+like "$err" "*t_reuse_array.lua:*csv: reuse = true needs header = true*" "... saying why"
+
 # ---------------------------------------------------------------- upgrade from schema 3
 
 # A database made before case answers had their own table (schema 3): the case
