@@ -1389,6 +1389,7 @@ struct import_parsed {
     struct batch *filling;     /* the batch the parse writes to */
     struct batch *head, *tail; /* batches handed over, in order */
     struct strmap interned;    /* string -> its copy in the filling batch */
+    const char *memo[8];       /* per field of an assessment: its last copy */
     const char *last_row;
     struct parse_stats ps;
     int parse_rc;              /* the parse's own status, reported after its records */
@@ -1448,6 +1449,7 @@ static void hand_over(struct import_parsed *ip)
         return;
     ip->filling = NULL;
     ip->last_row = NULL;
+    memset(ip->memo, 0, sizeof ip->memo);
     strmap_free(&ip->interned);
     strmap_init(&ip->interned);
     if (b->first == NULL) {
@@ -1499,6 +1501,19 @@ static const char *arena_intern(struct import_parsed *ip, const char *s)
     const char *d = arena_str(ip, s);
     strmap_put(&ip->interned, s, n, (int64_t)(intptr_t)d);
     return d;
+}
+
+/* arena_intern, first asking whether the field has the value it had last time
+ * (the same event, framework, unit row after row): one strcmp, no hashing. */
+static const char *arena_memo(struct import_parsed *ip, int field, const char *s)
+{
+    const char *last = ip->memo[field];
+
+    if (s == NULL)
+        return NULL;
+    if (last && strcmp(last, s) == 0)
+        return last;
+    return ip->memo[field] = arena_intern(ip, s);
 }
 
 /* Consecutive records of one row share its text. */
@@ -1599,14 +1614,14 @@ static int record_assessment(void *ctx, const struct claim_assessment *a, struct
     struct claim_assessment *c = record_node(r, R_ASSESSMENT, sizeof *c, row);
     *c = *a;
     c->row = row;
-    c->case_ref = arena_intern(ip, ref);
+    c->case_ref = arena_memo(ip, 0, ref);
     c->key = arena_str(ip, key);
-    c->event = arena_intern(ip, a->event);
-    c->unit = arena_intern(ip, a->unit);
-    c->framework = arena_intern(ip, a->framework);
-    c->code = arena_intern(ip, a->code);
-    c->strand = arena_intern(ip, a->strand);
-    c->rating = arena_intern(ip, a->rating);
+    c->event = arena_memo(ip, 1, a->event);
+    c->unit = arena_memo(ip, 2, a->unit);
+    c->framework = arena_memo(ip, 3, a->framework);
+    c->code = arena_memo(ip, 4, a->code);
+    c->strand = arena_memo(ip, 5, a->strand);
+    c->rating = arena_memo(ip, 6, a->rating);
     c->text = arena_str(ip, text);
     return CC_OK;
 }
@@ -2023,6 +2038,7 @@ void import_parsed_drop_records(struct import_parsed *ip)
     ip->filling = ip->head = ip->tail = NULL;
     ip->queued = 0;
     ip->last_row = NULL;
+    memset(ip->memo, 0, sizeof ip->memo);
     ip->memory = 0;
     strmap_free(&ip->interned);
     strmap_init(&ip->interned);
