@@ -611,6 +611,13 @@ static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *re
     bind_event_date(s, 15, x->period_end, x->ev);
     bind_event_date(s, 16, x->observed, x->ev);
     bind_text(s, 17, x->rating);
+    bind_text(s, 22, x->text);
+    bind_text(s, 26, x->answer);
+    bind_text(s, 27, x->code_given);
+    sqlite3_bind_int(s, 28, x->unmapped);
+    bind_text(s, 30, x->unit_via);
+    if (x->case_ref)
+        return; /* case_answers (T_CASE) has none of the columns below */
     if (x->has_value)
         sqlite3_bind_double(s, 18, x->value);
     else
@@ -621,18 +628,13 @@ static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *re
         sqlite3_bind_null(s, 19);
     bind_count(s, 20, x->cases_applicable);
     bind_count(s, 21, x->cases_sufficient);
-    bind_text(s, 22, x->text);
     bind_text(s, 23, x->level);
     if (x->band)
         sqlite3_bind_int(s, 24, x->band);
     else
         sqlite3_bind_null(s, 24);
     bind_text(s, 25, x->band_basis);
-    bind_text(s, 26, x->answer);
-    bind_text(s, 27, x->code_given);
-    sqlite3_bind_int(s, 28, x->unmapped);
     sqlite3_bind_int(s, 29, x->derived);
-    bind_text(s, 30, x->unit_via);
 }
 
 /* Stores one normalised assessment. */

@@ -757,22 +757,34 @@ struct rec {
     struct lua_source *src;
     int t;             /* index of the record table */
     const char *what;  /* "event", "assessment", ... for messages */
+    const char *const *allowed; /* the kind's field names, after check_fields */
+    int slots;         /* stack index of allowed[0]'s value (nil when absent) */
 };
 
-/* Every key of the record must be a known field: a typo is an error, not a
- * silently missing value. The allowed names live in a set table kept in the
- * registry, so each key costs one hash lookup. */
+/*
+ * Every key of the record must be a known field: a typo is an error, not a
+ * silently missing value. The allowed names live in a registry table mapping
+ * each to its position, so each key costs one hash lookup; its value goes to a
+ * stack slot of its own, where field_get finds it without another lookup (an
+ * import emits a million records, each read field by field).
+ */
 static void check_fields(struct rec *r, const char *const *allowed)
 {
     lua_State *L = r->L;
+    int n = 0;
 
+    while (allowed[n])
+        n++;
+    luaL_checkstack(L, n + 8, "out: record");
+    r->slots = lua_gettop(L) + 1;
+    lua_settop(L, r->slots + n - 1); /* n nils */
     lua_rawgetp(L, LUA_REGISTRYINDEX, allowed);
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);
         lua_newtable(L);
-        for (const char *const *a = allowed; *a; a++) {
-            lua_pushboolean(L, 1);
-            lua_setfield(L, -2, *a);
+        for (int i = 0; i < n; i++) {
+            lua_pushinteger(L, i);
+            lua_setfield(L, -2, allowed[i]);
         }
         lua_pushvalue(L, -1);
         lua_rawsetp(L, LUA_REGISTRYINDEX, allowed);
@@ -780,15 +792,41 @@ static void check_fields(struct rec *r, const char *const *allowed)
     int set = lua_gettop(L);
     lua_pushnil(L);
     while (lua_next(L, r->t) != 0) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
+        /* stack: ... set key value */
+        if (lua_type(L, -2) != LUA_TSTRING)
             raise_field(L, r->src, NULL, "out:%s takes a table of named fields", r->what);
-        lua_pushvalue(L, -1);
-        if (lua_rawget(L, set) == LUA_TNIL)
-            raise_field(L, r->src, lua_tostring(L, -2), "unknown field for out:%s", r->what);
+        lua_pushvalue(L, -2);
+        if (lua_rawget(L, set) != LUA_TNUMBER)
+            raise_field(L, r->src, lua_tostring(L, -3), "unknown field for out:%s", r->what);
+        int i = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        lua_copy(L, -1, r->slots + i);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    r->allowed = allowed;
+}
+
+/* Pushes field k of the record and returns its type, as lua_getfield would. */
+static int field_get(struct rec *r, const char *k)
+{
+    if (r->allowed) {
+        /* k is one of allowed[]'s own literals (the compiler merges equal
+         * literals of one file); strcmp only if it is not. */
+        for (int i = 0; r->allowed[i]; i++) {
+            if (r->allowed[i] == k) {
+                lua_pushvalue(r->L, r->slots + i);
+                return lua_type(r->L, -1);
+            }
+        }
+        for (int i = 0; r->allowed[i]; i++) {
+            if (strcmp(r->allowed[i], k) == 0) {
+                lua_pushvalue(r->L, r->slots + i);
+                return lua_type(r->L, -1);
+            }
+        }
+    }
+    return lua_getfield(r->L, r->t, k);
 }
 
 /* Pushes field k and returns its string form, NULL when absent. Numbers are
@@ -798,7 +836,7 @@ static const char *get_str(struct rec *r, const char *k, bool required)
 {
     lua_State *L = r->L;
     size_t len;
-    int t = lua_getfield(L, r->t, k);
+    int t = field_get(r, k);
 
     if (t == LUA_TNIL) {
         if (required)
@@ -838,7 +876,7 @@ static int32_t get_date(struct rec *r, const char *k, bool required)
 static bool get_number(struct rec *r, const char *k, double *out)
 {
     lua_State *L = r->L;
-    int t = lua_getfield(L, r->t, k);
+    int t = field_get(r, k);
 
     if (t == LUA_TNIL)
         return false;
@@ -984,7 +1022,7 @@ int lua_api_canonical_key(lua_State *L, int idx, struct sbuf *out, const char **
 static const char *get_key(struct rec *r, const char *k, bool required, struct sbuf *buf)
 {
     const char *why = NULL;
-    int t = lua_getfield(r->L, r->t, k);
+    int t = field_get(r, k);
 
     if (t == LUA_TNIL) {
         lua_pop(r->L, 1);
@@ -1003,7 +1041,7 @@ static const char *get_key(struct rec *r, const char *k, bool required, struct s
 static const char *get_row(struct rec *r)
 {
     lua_State *L = r->L;
-    int t = lua_getfield(L, r->t, "at");
+    int t = field_get(r, "at");
 
     if (t == LUA_TSTRING)
         return lua_tostring(L, -1);
@@ -1052,7 +1090,7 @@ static void set_row_for_messages(struct rec *r, const char *row)
 static struct rec rec_begin(lua_State *L, const char *what)
 {
     struct lua_out *o = luaL_checkudata(L, 1, OUT_MT);
-    struct rec r = { L, o->src, 2, what };
+    struct rec r = { L, o->src, 2, what, NULL, 0 };
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
@@ -1130,7 +1168,7 @@ static bool is_crn(const char *s)
 static void get_period(struct rec *r, int32_t *start, int32_t *end)
 {
     lua_State *L = r->L;
-    int t = lua_getfield(L, r->t, "period");
+    int t = field_get(r, "period");
     char err[256];
 
     *start = *end = CLAIM_NO_DATE;
@@ -1201,7 +1239,7 @@ static int out_assessment(lua_State *L)
     get_period(&r, &a.period_start, &a.period_end);
     a.observed = get_date(&r, "observed", false);
     a.text = get_str(&r, "text", false);
-    lua_getfield(L, r.t, "unmapped");
+    field_get(&r, "unmapped");
     a.unmapped = lua_toboolean(L, -1);
     sink_result(&r, r.src->sink->assessment(r.src->sink->ctx, &a, &err), &err);
     emitted(r.src);
@@ -1280,7 +1318,7 @@ static int out_scope(lua_State *L)
     s.to = get_date(&r, "to", false);
     if (s.from != CLAIM_NO_DATE && s.to != CLAIM_NO_DATE && s.to < s.from)
         raise_field(L, r.src, "to", "is before from");
-    int t = lua_getfield(L, r.t, "units");
+    int t = field_get(&r, "units");
     if (t == LUA_TSTRING) {
         units[0] = lua_tostring(L, -1);
         units[1] = NULL;
