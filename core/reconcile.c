@@ -468,8 +468,7 @@ static int load_events(struct recon *r, struct cc_error *err)
     int rc = store_prepare(r->st, &s,
                            "SELECT e.id, e.unit_id, e.body, e.kind, e.reference, e.started,"
                            " e.ended, e.published, e.staff_hours, e.cases_sampled,"
-                           " (SELECT count(DISTINCT a.case_ref) FROM case_answers a"
-                           "  WHERE a.event_id = e.id)"
+                           " " RECONCILE_EVENT_CASES_SQL
                            " FROM events e WHERE e.retired_by IS NULL ORDER BY e.id",
                            err);
 

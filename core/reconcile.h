@@ -64,6 +64,14 @@ struct reconcile_result {
 
 
 /**
+ * The cases an event examined, counted from its case answers: an SQL
+ * expression over `events e`, the "examined" of reconcile_event_hours below,
+ * for the reconciler and the report alike.
+ */
+#define RECONCILE_EVENT_CASES_SQL \
+    "(SELECT count(DISTINCT a.case_ref) FROM case_answers a WHERE a.event_id = e.id)"
+
+/**
  * Estimated staff hours an event cost the provider: staff_hours when the
  * event gives them (has_staff_hours), otherwise the cost model
  * cost_model.KIND.base_hours + cost_model.KIND.per_case x cases (cases:

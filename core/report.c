@@ -260,9 +260,8 @@ static int gather_ledger(struct gather *g, struct cc_error *err)
     int rc = store_prepare(g->st, &s,
                            "SELECT e.id, e.body, e.kind, e.unit_id, e.reference, e.title,"
                            " e.started, e.ended, e.published, e.cases_sampled, e.staff_hours,"
-                           " CASE WHEN e.cases_sampled IS NULL THEN"
-                           "  (SELECT count(DISTINCT a.case_ref) FROM case_answers a"
-                           "   WHERE a.event_id = e.id) END"
+                           " CASE WHEN e.cases_sampled IS NULL THEN " RECONCILE_EVENT_CASES_SQL
+                           " END"
                            " FROM events e WHERE e.retired_by IS NULL"
                            "  AND (?1 IS NULL OR e.ended >= ?1) AND (?2 IS NULL OR e.started <= ?2)"
                            "  AND (?3 IS NULL OR e.unit_id IN (SELECT value FROM json_each(?3)))"
