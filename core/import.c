@@ -134,23 +134,23 @@ static const char *const ins_sql[N_TABLES] = {
 static const char *const upd_full_sql[N_TABLES] = {
     "UPDATE events SET identity_version=?3, digest=?4, source_id=?5, source_row=?6, body=?7,"
     " kind=?8, unit_id=?9, started=?10, ended=?11, published=?12, title=?13, reference=?14,"
-    " cases_sampled=?15, staff_hours=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
+    " cases_sampled=?15, staff_hours=?16, unit_via=?17, retired_by=NULL, revision=revision+?41"
     " WHERE id=?40",
     "UPDATE assessments SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, value=?18, target=?19,"
     " cases_applicable=?20, cases_sufficient=?21, text=?22, level=?23, band=?24,"
     " band_basis=?25, answer=?26, code_given=?27, unmapped=?28, derived=?29, unit_via=?30,"
-    " retired_by=NULL, revision=revision+1 WHERE id=?40",
+    " retired_by=NULL, revision=revision+?41 WHERE id=?40",
     "UPDATE recommendations SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
-    " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+1"
+    " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+?41"
     " WHERE id=?40",
     "UPDATE case_answers SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, text=?22,"
     " answer=?26, code_given=?27, unmapped=?28, unit_via=?30,"
-    " retired_by=NULL, revision=revision+1 WHERE id=?40",
+    " retired_by=NULL, revision=revision+?41 WHERE id=?40",
 };
 
 static int prepare_all(struct importer *im)
@@ -443,26 +443,11 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
         return cc_fail(err, CC_ESOFTWARE, "key: '%s' collides with another record's identity "
                        "hash; please report this", key);
     }
-    if (old_source == im->source_id && im->reaggregating) {
-        /* An aggregate this import stored before its event's answers came back:
-         * the recount replaces it in place and is not counted again (it was
-         * counted, new, updated or unchanged, from its first part). */
-        sqlite3_reset(sel);
-        sqlite3_stmt *full = im->upd_full[t];
-        bind(im, full, rec);
-        bind_common(im, full, key, digest, row);
-        sqlite3_bind_int64(full, 40, *id);
-        int rc2 = step_done(im, full, err);
-        if (rc2 == CC_OK) {
-            /* A recount within one import is not a new revision. */
-            char sql[128];
-            snprintf(sql, sizeof sql, "UPDATE %s SET revision = revision - 1 WHERE id = %lld",
-                     table_names[t], (long long)*id);
-            rc2 = store_exec(im->st, sql, err);
-        }
-        return rc2;
-    }
-    if (old_source == im->source_id) {
+    /* An aggregate this import stored before its event's answers came back: the
+     * recount replaces it in place, as the same revision, and is not counted
+     * again (it was counted, new, updated or unchanged, from its first part). */
+    bool recount = old_source == im->source_id && im->reaggregating;
+    if (old_source == im->source_id && !recount) {
         char first[64];
         snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(sel, 3));
         sqlite3_reset(sel);
@@ -473,13 +458,16 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
                        key, kinds[t], first);
     }
     sqlite3_reset(sel);
-    if (old_digest != digest) {
+    if (old_digest != digest || recount) {
         sqlite3_stmt *full = im->upd_full[t];
         bind(im, full, rec);
         bind_common(im, full, key, digest, row);
         sqlite3_bind_int64(full, 40, *id);
-        im->n_updated++;
+        sqlite3_bind_int(full, 41, recount ? 0 : 1);
         rc = step_done(im, full, err);
+        if (recount)
+            return rc;
+        im->n_updated++;
     } else {
         sqlite3_stmt *seen = im->upd_seen[t];
         sqlite3_bind_int64(seen, 1, *id);
@@ -819,6 +807,43 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     return rc;
 }
 
+/* Stores one aggregate (of event g->ev's answers to code) as a derived, banded assessment. */
+static int store_aggregate(struct importer *im, const struct aggregate *g, const char *code,
+                           struct sbuf *key, struct sbuf *row, struct cc_error *err)
+{
+    struct band_result band;
+    struct stored_assessment s = { 0 };
+    const char *ucode = unit_code(&im->units, g->unit_id);
+    int rc = normaliser_band_cases(im->norm, im->p->body, g->framework, g->applicable,
+                                   g->sufficient, &band, err);
+
+    if (rc)
+        return rc;
+    sbuf_reset(key);
+    sbuf_printf(key, "cases|%s|%s|%s|%s|%s", im->evs[g->ev].key, ucode ? ucode : "?",
+                g->framework, code, g->strand ? g->strand : "");
+    sbuf_reset(row);
+    sbuf_printf(row, "aggregate of %ld case answer%s", g->answers, g->answers == 1 ? "" : "s");
+    s.key = key->s;
+    s.row = row->s;
+    s.ev = &im->evs[g->ev];
+    s.unit_id = g->unit_id;
+    s.unit_via = g->unit_via;
+    s.framework = g->framework;
+    s.code = code;
+    s.strand = g->strand;
+    s.cases_applicable = g->applicable;
+    s.cases_sufficient = g->sufficient;
+    s.period_start = g->start;
+    s.period_end = g->end;
+    s.observed = g->observed;
+    s.band = band.band;
+    s.band_basis = band.basis;
+    s.level = "UNIT";
+    s.derived = true;
+    return store_assessment(im, &s, err);
+}
+
 /*
  * One unit-level assessment per event, unit, code and strand from the
  * case-level answers, banded on the share sufficient. They are records of
@@ -838,37 +863,7 @@ static int flush_aggregates(struct importer *im, struct cc_error *err)
         const struct aggregate *g = &im->aggs[i];
         if (im->evs[g->ev].reopened)
             continue;
-        struct band_result band;
-        struct stored_assessment s = { 0 };
-        const char *ucode = unit_code(&im->units, g->unit_id);
-
-        rc = normaliser_band_cases(im->norm, im->p->body, g->framework, g->applicable,
-                                   g->sufficient, &band, err);
-        if (rc)
-            break;
-        sbuf_reset(&key);
-        sbuf_printf(&key, "cases|%s|%s|%s|%s|%s", im->evs[g->ev].key, ucode ? ucode : "?",
-                    g->framework, g->code->code, g->strand ? g->strand : "");
-        sbuf_reset(&row);
-        sbuf_printf(&row, "aggregate of %ld case answer%s", g->answers, g->answers == 1 ? "" : "s");
-        s.key = key.s;
-        s.row = row.s;
-        s.ev = &im->evs[g->ev];
-        s.unit_id = g->unit_id;
-        s.unit_via = g->unit_via;
-        s.framework = g->framework;
-        s.code = g->code->code;
-        s.strand = g->strand;
-        s.cases_applicable = g->applicable;
-        s.cases_sufficient = g->sufficient;
-        s.period_start = g->start;
-        s.period_end = g->end;
-        s.observed = g->observed;
-        s.band = band.band;
-        s.band_basis = band.basis;
-        s.level = "UNIT";
-        s.derived = true;
-        rc = store_assessment(im, &s, err);
+        rc = store_aggregate(im, g, g->code->code, &key, &row, err);
         im->n_derived++;
     }
     sbuf_free(&key);
@@ -940,43 +935,22 @@ static int reaggregate(struct importer *im, struct cc_error *err)
         sqlite3_bind_int64(q, 1, im->evs[e].id);
         sqlite3_bind_int64(q, 2, im->source_id);
         while (rc == CC_OK && sqlite3_step(q) == SQLITE_ROW) {
-            struct band_result band;
-            struct stored_assessment s = { 0 };
-            int64_t unit_id = sqlite3_column_int64(q, 0);
-            const char *framework = (const char *)sqlite3_column_text(q, 1);
-            const char *code = (const char *)sqlite3_column_text(q, 2);
-            const char *strand = (const char *)sqlite3_column_text(q, 3);
-            long answers = (long)sqlite3_column_int64(q, 4);
-            const char *ucode = unit_code(&im->units, unit_id);
-
-            s.cases_applicable = sqlite3_column_int64(q, 5);
-            s.cases_sufficient = sqlite3_column_int64(q, 6);
-            rc = normaliser_band_cases(im->norm, im->p->body, framework, s.cases_applicable,
-                                       s.cases_sufficient, &band, err);
-            if (rc)
-                break;
-            sbuf_reset(&key);
-            sbuf_printf(&key, "cases|%s|%s|%s|%s|%s", im->evs[e].key, ucode ? ucode : "?",
-                        framework, code, strand ? strand : "");
-            sbuf_reset(&row);
-            sbuf_printf(&row, "aggregate of %ld case answer%s", answers, answers == 1 ? "" : "s");
-            s.key = key.s;
-            s.row = row.s;
-            s.ev = &im->evs[e];
-            s.unit_id = unit_id;
-            s.unit_via = (const char *)sqlite3_column_text(q, 10);
-            s.framework = framework;
-            s.code = code;
-            s.strand = strand;
-            s.period_start = column_date(q, 7);
-            s.period_end = column_date(q, 8);
-            s.observed = column_date(q, 9);
-            s.band = band.band;
-            s.band_basis = band.basis;
-            s.level = "UNIT";
-            s.derived = true;
+            const struct aggregate g = {
+                .ev = e,
+                .unit_id = sqlite3_column_int64(q, 0),
+                .unit_via = (const char *)sqlite3_column_text(q, 10),
+                .framework = (const char *)sqlite3_column_text(q, 1),
+                .strand = (const char *)sqlite3_column_text(q, 3),
+                .answers = (long)sqlite3_column_int64(q, 4),
+                .applicable = (long)sqlite3_column_int64(q, 5),
+                .sufficient = (long)sqlite3_column_int64(q, 6),
+                .start = column_date(q, 7),
+                .end = column_date(q, 8),
+                .observed = column_date(q, 9),
+            };
             long before = im->n_new;
-            rc = store_assessment(im, &s, err);
+            rc = store_aggregate(im, &g, (const char *)sqlite3_column_text(q, 2), &key, &row,
+                                 err);
             if (im->n_new > before) /* a group only the later answers had */
                 im->n_derived++;
         }
@@ -1403,7 +1377,6 @@ struct import_parsed {
      * work the writer would otherwise do. */
     struct privacy *priv;
     struct pseudonyms pseud;
-    bool private_assessments;
     size_t queued;
     atomic_int stop;           /* the writer is done: the parse stops at its next record */
     uv_mutex_t lock;
@@ -1829,7 +1802,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     im.norm = env->norm;
     im.priv = env->priv;
     pseudonyms_init(&im.ps, env->priv);
-    im.assessments_private = rec->private_assessments;
+    im.assessments_private = rec->priv != NULL;
     strmap_init(&im.agg_index);
     im.agg_ev = SIZE_MAX;
     sbuf_init(&im.keybuf);
@@ -2024,7 +1997,6 @@ int import_store(struct store *st, const struct import_env *env, struct import_p
 void import_parsed_pseudonymise(struct import_parsed *ip, struct privacy *priv)
 {
     ip->priv = priv;
-    ip->private_assessments = priv != NULL;
 }
 
 void import_parsed_drop_records(struct import_parsed *ip)
