@@ -23,6 +23,7 @@ struct event_ref {
     int64_t id, unit_id;
     int32_t started, ended;
     char *key;
+    char *identity; /* as stored: the key with case references pseudonymised */
     /* Most of an event's assessments take its dates: formatted once, bound without a copy. */
     char started_text[DATE_FORMAT_SIZE], ended_text[DATE_FORMAT_SIZE];
     /* Its aggregates were stored when its answers stopped; answers came again later. */
@@ -54,6 +55,7 @@ struct stored_assessment {
     int band;
     const char *band_basis, *answer, *level;
     bool unmapped, derived;
+    bool own_start, own_end, own_observed; /* the source gave the date, not the event */
 };
 
 /* CRN -> pseudonym, one HMAC per distinct case, for one parse or one import. */
@@ -166,7 +168,7 @@ static int prepare_all(struct importer *im)
          * the event's (?3). */
         if (t == T_CASE)
             snprintf(sql, sizeof sql,
-                     "SELECT id, digest, source_id, source_row, ?3, identity FROM case_answers"
+                     "SELECT id, digest, source_id, source_row, ?3, identity FROM case_answers_resolved"
                      " WHERE event_id=?2 AND identity_hash=?1");
         else
             snprintf(sql, sizeof sql,
@@ -376,7 +378,8 @@ static int step_done(struct importer *im, sqlite3_stmt *s, struct cc_error *err)
     return CC_OK;
 }
 
-/* Binds one record's columns (the same numbers in the insert and the update). */
+/* Binds one record's columns (the same numbers in the insert and the update),
+ * after bind_common: it may replace ?2, the identity. */
 typedef void (*bind_fn)(struct importer *im, sqlite3_stmt *s, const void *rec);
 
 /* The identity's hash: what the unique index holds, far smaller than the text. */
@@ -410,8 +413,8 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     int64_t hash = identity_hash(im->p->name, key);
     int rc;
 
-    bind(im, ins, rec);
     bind_common(im, ins, key, digest, row);
+    bind(im, ins, rec);
     sqlite3_bind_int64(ins, 39, hash);
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
@@ -460,8 +463,8 @@ static int upsert(struct importer *im, int t, const char *key, int64_t digest, c
     sqlite3_reset(sel);
     if (old_digest != digest || recount) {
         sqlite3_stmt *full = im->upd_full[t];
-        bind(im, full, rec);
         bind_common(im, full, key, digest, row);
+        bind(im, full, rec);
         sqlite3_bind_int64(full, 40, *id);
         sqlite3_bind_int(full, 41, recount ? 0 : 1);
         rc = step_done(im, full, err);
@@ -562,8 +565,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
         im->evs = xrealloc(im->evs, im->capevs * sizeof *im->evs);
     }
     struct event_ref *ev = &im->evs[im->nevs];
-    *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), "", "",
-                              false, false };
+    *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), xstrdup(key),
+                              "", "", false, false };
     date_format(e->started, ev->started_text);
     date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
@@ -584,20 +587,48 @@ static void bind_event_date(sqlite3_stmt *s, int i, int32_t d, const struct even
         bind_date(s, i, d);
 }
 
+/* A case answer's identity is usually <event identity>|case:<case_ref>|<code as
+ * given> (schema 5): then it is not stored, as case_answers_resolved rebuilds it. */
+static bool usual_identity(const struct stored_assessment *x)
+{
+    const char *k = x->key, *code = x->code_given ? x->code_given : x->code;
+    size_t n = strlen(x->ev->identity);
+
+    if (strncmp(k, x->ev->identity, n) != 0 || strncmp(k + n, "|case:", 6) != 0)
+        return false;
+    k += n + 6;
+    n = strlen(x->case_ref);
+    return strncmp(k, x->case_ref, n) == 0 && k[n] == '|' && strcmp(k + n + 1, code) == 0;
+}
+
 static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *rec)
 {
     const struct stored_assessment *x = rec;
 
     (void)im;
+    if (x->case_ref) {
+        /* case_answers: what would repeat the event is NULL (schema 5). */
+        if (usual_identity(x))
+            sqlite3_bind_null(s, 2);
+        if (!x->own_start)
+            sqlite3_bind_null(s, 14);
+        if (!x->own_end)
+            sqlite3_bind_null(s, 15);
+        if (!x->own_observed)
+            sqlite3_bind_null(s, 16);
+    }
     sqlite3_bind_int64(s, 8, x->ev->id);
     sqlite3_bind_int64(s, 9, x->unit_id);
     bind_text(s, 10, x->framework);
     bind_text(s, 11, x->code);
     bind_text(s, 12, x->strand);
     bind_text(s, 13, x->case_ref);
-    bind_event_date(s, 14, x->period_start, x->ev);
-    bind_event_date(s, 15, x->period_end, x->ev);
-    bind_event_date(s, 16, x->observed, x->ev);
+    if (x->case_ref == NULL || x->own_start)
+        bind_event_date(s, 14, x->period_start, x->ev);
+    if (x->case_ref == NULL || x->own_end)
+        bind_event_date(s, 15, x->period_end, x->ev);
+    if (x->case_ref == NULL || x->own_observed)
+        bind_event_date(s, 16, x->observed, x->ev);
     bind_text(s, 17, x->rating);
     bind_text(s, 22, x->text);
     bind_text(s, 26, x->answer);
@@ -796,6 +827,9 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.target = x->target;
     s.cases_applicable = x->cases_applicable;
     s.cases_sufficient = x->cases_sufficient;
+    s.own_start = x->period_start != CLAIM_NO_DATE;
+    s.own_end = x->period_end != CLAIM_NO_DATE;
+    s.own_observed = x->observed != CLAIM_NO_DATE;
     s.period_start = x->period_start != CLAIM_NO_DATE ? x->period_start : ev->started;
     s.period_end = x->period_end != CLAIM_NO_DATE ? x->period_end : ev->ended;
     s.observed = x->observed != CLAIM_NO_DATE ? x->observed : ev->ended;
@@ -919,7 +953,7 @@ static int reaggregate(struct importer *im, struct cc_error *err)
                            "SELECT unit_id, framework, code, strand, count(*),"
                            " sum(answer != 'not applicable'), sum(answer = 'sufficient'),"
                            " min(period_start), max(period_end), max(observed_at), max(unit_via)"
-                           " FROM case_answers"
+                           " FROM case_answers_resolved"
                            " WHERE event_id = ?1 AND source_id = ?2 AND unmapped = 0"
                            "  AND answer IS NOT NULL"
                            " GROUP BY unit_id, framework, code, strand ORDER BY min(id)",
@@ -1065,7 +1099,11 @@ static int retire(struct importer *im, long *retired, struct cc_error *err)
         "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
         "(?4 IS NULL OR (SELECT started FROM events WHERE id = x.event_id) >= ?4) AND "
         "(?5 IS NULL OR (SELECT ended FROM events WHERE id = x.event_id) <= ?5)",
-        "(?4 IS NULL OR x.period_start >= ?4) AND (?5 IS NULL OR x.period_end <= ?5)",
+        /* A case answer with no dates of its own has its event's (schema 5). */
+        "(?4 IS NULL OR COALESCE(x.period_start,"
+        " (SELECT started FROM events WHERE id = x.event_id)) >= ?4) AND "
+        "(?5 IS NULL OR COALESCE(x.period_end,"
+        " (SELECT ended FROM events WHERE id = x.event_id)) <= ?5)",
     };
     /* Which rows were this source's: case answers are found through their events
      * (their index starts with event_id), the rest by their own source_id. */
@@ -1873,8 +1911,10 @@ static int import_run(struct store *st, const struct import_env *env, const char
     res->seconds = cc_monotonic() - t0;
 
     parse_stats_free(&ps);
-    for (size_t i = 0; i < im.nevs; i++)
+    for (size_t i = 0; i < im.nevs; i++) {
         free(im.evs[i].key);
+        free(im.evs[i].identity);
+    }
     pseudonyms_free(&im.ps);
     free(im.aggs);
     strmap_free(&im.agg_index);

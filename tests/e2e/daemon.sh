@@ -252,7 +252,7 @@ is "$(ls "$INBOX/failed" | tr '\n' ' ')" "broken-audit.csv broken-audit.csv.erro
 # CRN gives the same pseudonym in case and key, and no CRN is stored.
 is "$(sql "SELECT count(*) > 300, sum(instr(a.identity, 'case:' || a.case_ref) = 0),
            sum(a.case_ref GLOB '[A-Z][0-9][0-9][0-9][0-9][0-9][0-9]')
-           FROM case_answers a JOIN sources s ON s.id = a.source_id
+           FROM case_answers_resolved a JOIN sources s ON s.id = a.source_id
            WHERE s.source_key LIKE 'osag-OA-2030-%'")" "1|0|0" \
     "the burst's answers hold pseudonyms, in the key as in the case"
 cp "$DB.key" "$SCRATCH/same-key.db.key"

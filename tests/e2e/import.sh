@@ -7,7 +7,7 @@
 CLAIMS="(SELECT event_id, source_id, source_row, retired_by, rating, revision, observed_at
           FROM assessments
          UNION ALL SELECT event_id, source_id, source_row, retired_by, rating, revision, observed_at
-          FROM case_answers)"
+          FROM case_answers_resolved)"
 
 strip_time() { # the seconds at the end of an "imported" line vary
     printf '%s\n' "$1" | sed 's/, [0-9]*\.[0-9][0-9] s$/, T s/'
@@ -60,6 +60,25 @@ is "$(sql "SELECT group_concat(source_row, ' ') FROM (SELECT source_row FROM cas
     "3 4 5 6 7 9 10" "each case answer records its CSV row (header = row 1)"
 is "$(sql "SELECT cases_applicable || '/' || cases_sufficient FROM assessments a JOIN events e ON e.id = a.event_id WHERE a.derived AND e.identity = 'A1' AND a.code = 'Q2'")" \
     "1/0" "an aggregate counts answers, leaving NA out"
+# Schema 5: an answer stores neither the dates it takes from its event nor its usual key.
+is "$(sql "SELECT count(*) FROM case_answers WHERE identity IS NULL AND period_start IS NULL
+           AND period_end IS NULL AND observed_at IS NULL")" 7 \
+    "answers with no dates of their own store none, nor their usual key"
+is "$(sql "SELECT a.identity || ' ' || a.period_start || ' ' || a.period_end || ' ' || a.observed_at
+           FROM case_answers_resolved a JOIN events e ON e.id = a.event_id
+           WHERE e.identity = 'A1' AND a.source_row = '4'")" \
+    "A1|case:$(sql "SELECT case_ref FROM case_answers WHERE source_row = '4'")|Q2 2021-07-05 2021-07-09 2021-07-09" \
+    "case_answers_resolved gives them their event's dates and their key"
+# An event whose dates change takes its answers' dates with it: they are updated.
+sed 's/^A3,N50BOLT,2021-10-04,2021-10-06,/A3,N50BOLT,2021-10-11,2021-10-13,/' "$V1" >"$SCRATCH/moved.csv"
+"$BIN" --db "$SCRATCH/moved.db" import --plugin-dir "$PLUGINS" "$V1" >/dev/null 2>&1
+exits 0 "a version whose audit A3 moved a week" \
+    "$BIN" --db "$SCRATCH/moved.db" import --plugin-dir "$PLUGINS" "$SCRATCH/moved.csv"
+like "$out" "*(0 new, 3 updated, 13 unchanged)*" "... updates A3, its answer and its aggregate"
+is "$(sqlite3 -batch "$SCRATCH/moved.db" "SELECT a.revision || ' ' || a.period_start || ' ' || a.observed_at
+        || ' ' || quote(b.period_start) FROM case_answers_resolved a JOIN case_answers b ON b.id = a.id
+        JOIN events e ON e.id = a.event_id WHERE e.identity = 'A3'")" "2 2021-10-11 2021-10-13 NULL" \
+    "... and the answer's dates are the event's new ones (still not stored)"
 dump_db "$SCRATCH/v1.sql"
 is "$(grep -c 'X[0-9]\{6\}' "$SCRATCH/v1.sql")" 0 "no CRN of the file reaches the database"
 # Aggregates are stored as each event's answers stop; a file whose answers for one
@@ -347,10 +366,40 @@ INSERT INTO assessments(id, plugin, identity, identity_version, digest, source_i
     2>"$SCRATCH/schema3.err"
 is "$(cat "$SCRATCH/schema3.err")" "" "(a schema-3 database with two case answers and one unit row)"
 exits 0 "a schema-3 database opens" "$BIN" --db "$OLD" sources
-is "$(sqlite3 -batch "$OLD" "PRAGMA user_version")" 4 "it is upgraded to schema 4"
+LATEST=$("$BIN" schema | sed -n '1s/.*version //p')
+is "$(sqlite3 -batch "$OLD" "PRAGMA user_version")" "$LATEST" "it is upgraded to the latest schema ($LATEST)"
 is "$(sqlite3 -batch "$OLD" "SELECT group_concat(id || ':' || case_ref || ':' || rating || ':' || answer || ':' || source_row, ' ') FROM case_answers")" \
     "7:c1:Y:sufficient:3 8:c2:N:insufficient:4" "its case rows moved to case_answers, ids and all"
 is "$(sqlite3 -batch "$OLD" "SELECT group_concat(id || ':' || level) FROM assessments")" "9:UNIT" \
     "the unit-level row stays in assessments"
+is "$(sqlite3 -batch "$OLD" "SELECT group_concat(identity || ' ' || period_start, ', ') FROM case_answers")" \
+    "A1|c1|Q01 2022-01-03, A1|c2|Q01 2022-01-03" "keys not of the usual form and all dates are kept"
+
+# ---------------------------------------------------------------- upgrade from schema 4
+
+# Schema 5 stops storing an answer's usual key (<event>|case:<case_ref>|<code as
+# given>); the upgrade drops those it can rebuild exactly, and only those.
+OLD4=$SCRATCH/schema4.db
+"$BIN" schema | awk '/^-- migration 5$/ { exit } { print }' >"$SCRATCH/schema4.sql"
+sqlite3 -batch "$OLD4" <"$SCRATCH/schema4.sql"
+sqlite3 -batch "$OLD4" "PRAGMA user_version = 4;
+INSERT INTO sources(id, plugin, plugin_version, identity_version, body, source_key, path, sha256, bytes, imported_at)
+  VALUES (1, 'osag', '1.0.0', 1, 'OSAG', 'a.csv', '/a.csv', 'ab', 10, '2024-01-01T00:00:00Z');
+INSERT INTO units(id, code, name, type, origin) VALUES (1, 'N54SUND', 'Sunderland', 'PDU', 'register');
+INSERT INTO events(id, plugin, identity, identity_version, digest, source_id, source_row, body, kind, unit_id, started, ended, identity_hash)
+  VALUES (1, 'osag', 'A1', 1, 0, 1, '2', 'OSAG', 'AUDIT', 1, '2022-01-03', '2022-01-07', 11);
+INSERT INTO case_answers(id, identity, identity_version, identity_hash, digest, source_id, source_row, event_id, unit_id, framework, code, code_given, case_ref, period_start, period_end, observed_at, rating, answer)
+  VALUES (7, 'A1|case:c1|Q01', 1, 21, 5, 1, '3', 1, 1, 'OSAG-2019', 'Q01', NULL, 'c1', '2022-01-03', '2022-01-07', '2022-01-07', 'Y', 'sufficient'),
+         (8, 'A1|case:c2|q1', 1, 22, 6, 1, '4', 1, 1, 'OSAG-2019', 'Q01', 'q1', 'c2', '2022-01-03', '2022-01-07', '2022-01-05', 'N', 'insufficient'),
+         (9, 'A1|case:c3|Q01|again', 1, 23, 7, 1, '5', 1, 1, 'OSAG-2019', 'Q01', NULL, 'c3', '2022-01-03', '2022-01-07', '2022-01-07', 'Y', 'sufficient');" \
+    2>"$SCRATCH/schema4.err"
+is "$(cat "$SCRATCH/schema4.err")" "" "(a schema-4 database with three case answers)"
+before=$(sqlite3 -batch "$OLD4" "SELECT group_concat(id || ' ' || identity || ' ' || observed_at, ', ') FROM case_answers")
+exits 0 "a schema-4 database opens" "$BIN" --db "$OLD4" sources
+is "$(sqlite3 -batch "$OLD4" "PRAGMA user_version")" "$LATEST" "it is upgraded to the latest schema"
+is "$(sqlite3 -batch "$OLD4" "SELECT group_concat(id || ' ' || quote(identity), ', ') FROM case_answers")" \
+    "7 NULL, 8 NULL, 9 'A1|case:c3|Q01|again'" "usual keys (with the code as given) are dropped, others kept"
+is "$(sqlite3 -batch "$OLD4" "SELECT group_concat(id || ' ' || identity || ' ' || observed_at, ', ') FROM case_answers_resolved")" \
+    "$before" "case_answers_resolved gives back every key and date as they were"
 
 done_testing
