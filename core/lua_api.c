@@ -52,6 +52,12 @@ struct lua_source {
     bool has_err;
 
     struct sbuf key, event_key, tmp;
+
+    /* src:csv{ reuse = true }: the last row's fields (field i ends at reuse_end[i]).
+     * A value equal to the last row's is already in the row table and is left
+     * there: most columns of a large export repeat from row to row. */
+    struct sbuf reuse_bytes;
+    size_t *reuse_end, reuse_n;
 };
 
 struct lua_out {
@@ -324,6 +330,10 @@ static int source_gc(lua_State *L)
     sbuf_free(&src->key);
     sbuf_free(&src->event_key);
     sbuf_free(&src->tmp);
+    sbuf_free(&src->reuse_bytes);
+    free(src->reuse_end);
+    src->reuse_end = NULL;
+    src->reuse_n = 0;
     if (src->stats_live)
         parse_stats_free(&src->stats);
     src->stats_live = false;
@@ -436,6 +446,38 @@ static int raise_csv_error(lua_State *L, struct lua_source *src, const char *msg
 
 /* Upvalues: 1 source, 2 generation, 3 header table or nil, 4 the reused row
  * table or nil. */
+/* Refills the reused row table (on the stack top) with the CSV row's nf fields,
+ * setting only those that differ from the last row's. */
+static void reuse_fill(lua_State *L, struct lua_source *src, size_t nf)
+{
+    size_t len, start = 0;
+
+    for (size_t i = 0; i < nf; i++) {
+        const char *v = csv_field(src->csv, i, &len);
+        if (i < src->reuse_n) {
+            size_t end = src->reuse_end[i];
+            if (end - start == len &&
+                (len == 0 || memcmp(src->reuse_bytes.s + start, v, len) == 0)) {
+                start = end;
+                continue;
+            }
+            start = end;
+        }
+        lua_rawgeti(L, lua_upvalueindex(3), (lua_Integer)i + 1);
+        lua_pushlstring(L, v, len);
+        lua_rawset(L, -3);
+    }
+    if (src->reuse_end == NULL || src->reuse_n < nf)
+        src->reuse_end = xrealloc(src->reuse_end, nf * sizeof *src->reuse_end);
+    sbuf_reset(&src->reuse_bytes);
+    for (size_t i = 0; i < nf; i++) {
+        const char *v = csv_field(src->csv, i, &len);
+        sbuf_addn(&src->reuse_bytes, v, len);
+        src->reuse_end[i] = src->reuse_bytes.len;
+    }
+    src->reuse_n = nf;
+}
+
 static int csv_iter(lua_State *L)
 {
     struct lua_source *src = check_source(L, lua_upvalueindex(1));
@@ -468,16 +510,18 @@ static int csv_iter(lua_State *L)
                                "%zu fields, but the header has %zu (a missing separator, or an "
                                "unquoted comma inside a value?)",
                                nf, nh);
-        /* reuse: the same keys every row, so every value is overwritten. */
-        if (lua_istable(L, lua_upvalueindex(4)))
+        if (lua_istable(L, lua_upvalueindex(4))) {
+            /* reuse: the same keys every row; a value the last row had stays. */
             lua_pushvalue(L, lua_upvalueindex(4));
-        else
+            reuse_fill(L, src, nf);
+        } else {
             lua_createtable(L, 0, (int)nf);
-        for (size_t i = 0; i < nf; i++) {
-            const char *v = csv_field(src->csv, i, &len);
-            lua_rawgeti(L, lua_upvalueindex(3), (lua_Integer)i + 1);
-            lua_pushlstring(L, v, len);
-            lua_rawset(L, -3);
+            for (size_t i = 0; i < nf; i++) {
+                const char *v = csv_field(src->csv, i, &len);
+                lua_rawgeti(L, lua_upvalueindex(3), (lua_Integer)i + 1);
+                lua_pushlstring(L, v, len);
+                lua_rawset(L, -3);
+            }
         }
     } else {
         lua_createtable(L, (int)nf, 0);
@@ -580,6 +624,7 @@ static int source_csv(lua_State *L)
     } else {
         lua_pushnil(L);
     }
+    src->reuse_n = 0; /* a new row table: nothing in it yet */
     if (reuse)
         lua_newtable(L); /* the one row table, refilled for every row */
     else
