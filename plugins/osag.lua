@@ -84,7 +84,10 @@ return concord.plugin {
     local last_id, cur, questions
     local last_crn = nil
 
-    -- reuse: one row table refilled for every row (no row is kept past its turn).
+    -- reuse: one row table refilled for every row (no row is kept past its turn), and
+    -- one record table likewise: out:assessment reads it and keeps nothing of it.
+    local key = {}
+    local rec = { key = key }
     for row, rowno in src:csv{ header = true, reuse = true } do
       local aid = row.audit_id
       if aid ~= last_id then
@@ -142,9 +145,11 @@ return concord.plugin {
       local comment = row.comment
       if comment == "" then comment = nil end
 
-      out:assessment{ key = { aid, crn, q }, event = aid, framework = cur.tool, code = q,
-                      strand = strand ~= "" and strand or nil, case = crn, rating = answer,
-                      text = comment }
+      key[1], key[2], key[3] = aid, crn, q
+      rec.event, rec.framework, rec.code, rec.case, rec.rating, rec.text =
+        aid, cur.tool, q, crn, answer, comment
+      rec.strand = strand ~= "" and strand or nil
+      out:assessment(rec)
     end
 
     if naudits == 0 then return end
