@@ -28,6 +28,9 @@ struct event_ref {
     char started_text[DATE_FORMAT_SIZE], ended_text[DATE_FORMAT_SIZE];
     /* Its aggregates were stored when its answers stopped; answers came again later. */
     bool aggregated, reopened;
+    /* New in this import: its answers may go in groups (struct answer_group)
+     * until they stop, as no earlier answer of it can be in the database. */
+    bool fresh, interrupted;
 };
 
 /* Case-level answers counted per event, unit, framework code and strand. */
@@ -56,6 +59,33 @@ struct stored_assessment {
     const char *band_basis, *answer, *level;
     bool unmapped, derived;
     bool own_start, own_end, own_observed; /* the source gave the date, not the event */
+};
+
+/*
+ * Case answers of an event new in this import, stored GROUP_ROWS at a time by
+ * one multi-row INSERT: a statement's fixed cost (cursors opened and closed,
+ * the VDBE halted and reset) is a tenth of a single answer's insert otherwise.
+ * A key given twice is caught before the group is written (seen holds the
+ * identity hashes of the event's answers so far), so that its error names the
+ * record that repeats it, as for any other record. An event whose answers stop
+ * and come back later, or that has very many, goes on one answer at a time.
+ */
+enum { GROUP_ROWS = 32, GROUP_COLS = 19, GROUP_SEEN_MAX = 1 << 16 };
+
+struct pending_answer {
+    struct stored_assessment x; /* pointing into the batch being replayed */
+    char case_ref[PRIVACY_REF_SIZE];
+    int64_t digest, hash;
+};
+
+struct answer_group {
+    sqlite3_stmt *ins;           /* GROUP_ROWS rows; shorter groups go one by one */
+    struct pending_answer rows[GROUP_ROWS];
+    size_t n;
+    size_t ev;                   /* the event whose answers are grouped, or SIZE_MAX */
+    uint64_t *seen;              /* open addressing; 0 is stored as has_zero */
+    size_t seen_cap, seen_n;
+    bool has_zero;
 };
 
 /* CRN -> pseudonym, one HMAC per distinct case, for one parse or one import. */
@@ -88,6 +118,7 @@ struct importer {
 
     sqlite3_stmt *ins[N_TABLES], *sel[N_TABLES], *upd_full[N_TABLES], *upd_seen[N_TABLES];
     sqlite3_stmt *ins_unit;
+    struct answer_group group;
     struct unit_resolver units;
 
     struct strmap events;   /* canonical event key -> index in evs */
@@ -155,10 +186,39 @@ static const char *const upd_full_sql[N_TABLES] = {
     " retired_by=NULL, revision=revision+?41 WHERE id=?40",
 };
 
+/* The columns of a grouped case answer, in the order of its GROUP_COLS parameters
+ * (identity_version ?1 and source_id ?2 are the import's, shared by all rows). */
+static const char *const group_columns =
+    "identity, digest, source_row, event_id, unit_id, framework, code, strand, case_ref,"
+    " period_start, period_end, observed_at, rating, text, answer, code_given, unmapped,"
+    " unit_via, identity_hash, identity_version, source_id";
+
+static int prepare_group(struct importer *im)
+{
+    struct sbuf sql;
+    int rc;
+
+    sbuf_init(&sql);
+    sbuf_printf(&sql, "INSERT INTO case_answers(%s) VALUES ", group_columns);
+    for (int r = 0; r < GROUP_ROWS; r++) {
+        sbuf_adds(&sql, r ? ",(" : "(");
+        for (int c = 0; c < GROUP_COLS; c++)
+            sbuf_printf(&sql, "?%d,", 3 + r * GROUP_COLS + c);
+        sbuf_adds(&sql, "?1,?2)");
+    }
+    rc = store_prepare(im->st, &im->group.ins, sql.s, im->err);
+    sbuf_free(&sql);
+    if (rc == CC_OK) {
+        sqlite3_bind_int(im->group.ins, 1, im->p->identity_version);
+        sqlite3_bind_int64(im->group.ins, 2, im->source_id);
+    }
+    return rc;
+}
+
 static int prepare_all(struct importer *im)
 {
     char sql[512];
-    int rc = CC_OK;
+    int rc = prepare_group(im);
 
     for (int t = 0; t < N_TABLES && rc == CC_OK; t++) {
         rc = store_prepare(im->st, &im->ins[t], ins_sql[t], im->err);
@@ -190,6 +250,8 @@ static int prepare_all(struct importer *im)
 
 static void finalize_all(struct importer *im)
 {
+    sqlite3_finalize(im->group.ins);
+    im->group.ins = NULL;
     for (int t = 0; t < N_TABLES; t++) {
         sqlite3_finalize(im->ins[t]);
         sqlite3_finalize(im->sel[t]);
@@ -532,13 +594,18 @@ static void bind_event(struct importer *im, sqlite3_stmt *s, const void *rec)
     bind_text(s, 17, r->via);
 }
 
+static int flush_answers(struct importer *im, struct cc_error *err);
+
 static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *err)
 {
     struct importer *im = ctx;
     int64_t unit_id, id;
     const char *via;
-    int rc = resolve_unit(im, e->unit, &unit_id, &via, err);
+    /* Grouped answers point at im->evs, which may move below. */
+    int rc = flush_answers(im, err);
 
+    if (rc == CC_OK)
+        rc = resolve_unit(im, e->unit, &unit_id, &via, err);
     if (rc)
         return rc;
     const char *key = privatise(&im->ps, e->key, &im->keybuf);
@@ -557,6 +624,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     int64_t digest = (int64_t)h;
 
     struct event_row r = { e, unit_id, via, title };
+    long before = im->n_new;
     rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, 0, &id, err);
     if (rc)
         return rc;
@@ -566,7 +634,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     }
     struct event_ref *ev = &im->evs[im->nevs];
     *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), xstrdup(key),
-                              "", "", false, false };
+                              "", "", false, false, im->n_new > before, false };
     date_format(e->started, ev->started_text);
     date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
@@ -601,40 +669,62 @@ static bool usual_identity(const struct stored_assessment *x)
     return strncmp(k, x->case_ref, n) == 0 && k[n] == '|' && strcmp(k + n + 1, code) == 0;
 }
 
+/* The columns an assessment and a case answer share, in a grouped answer's
+ * parameter order; assessment_params gives their numbers in ins_sql and
+ * upd_full_sql (the assessments' numbering, which case answers share). */
+enum {
+    C_IDENTITY, C_DIGEST, C_ROW, C_EVENT, C_UNIT, C_FRAMEWORK, C_CODE, C_STRAND, C_CASE,
+    C_START, C_END, C_OBSERVED, C_RATING, C_TEXT, C_ANSWER, C_CODE_GIVEN, C_UNMAPPED,
+    C_UNIT_VIA, C_HASH, N_SHARED
+};
+static const int assessment_params[N_SHARED] = { 2,  4,  6,  8,  9,  10, 11, 12, 13, 14,
+                                                 15, 16, 17, 22, 26, 27, 28, 30, 39 };
+_Static_assert((int)N_SHARED == (int)GROUP_COLS, "a grouped answer binds the shared columns");
+
+/* A date of a case answer that has none of its own is its event's: NULL (schema 5). */
+static void bind_answer_date(sqlite3_stmt *s, int i, int32_t d, bool own,
+                             const struct stored_assessment *x)
+{
+    if (x->case_ref && !own)
+        sqlite3_bind_null(s, i);
+    else
+        bind_event_date(s, i, d, x->ev);
+}
+
+/* Binds the shared columns but key, digest, row and hash (bind_common and upsert
+ * bind those of a single record): parameter p[c], or base + c when p is NULL. */
+static void bind_shared(sqlite3_stmt *s, const struct stored_assessment *x, const int *p,
+                        int base)
+{
+#define P(c) (p ? p[c] : base + (c))
+    if (x->case_ref && usual_identity(x))
+        sqlite3_bind_null(s, P(C_IDENTITY));
+    else
+        sqlite3_bind_text(s, P(C_IDENTITY), x->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, P(C_EVENT), x->ev->id);
+    sqlite3_bind_int64(s, P(C_UNIT), x->unit_id);
+    bind_text(s, P(C_FRAMEWORK), x->framework);
+    bind_text(s, P(C_CODE), x->code);
+    bind_text(s, P(C_STRAND), x->strand);
+    bind_text(s, P(C_CASE), x->case_ref);
+    bind_answer_date(s, P(C_START), x->period_start, x->own_start, x);
+    bind_answer_date(s, P(C_END), x->period_end, x->own_end, x);
+    bind_answer_date(s, P(C_OBSERVED), x->observed, x->own_observed, x);
+    bind_text(s, P(C_RATING), x->rating);
+    bind_text(s, P(C_TEXT), x->text);
+    bind_text(s, P(C_ANSWER), x->answer);
+    bind_text(s, P(C_CODE_GIVEN), x->code_given);
+    sqlite3_bind_int(s, P(C_UNMAPPED), x->unmapped);
+    bind_text(s, P(C_UNIT_VIA), x->unit_via);
+#undef P
+}
+
 static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *rec)
 {
     const struct stored_assessment *x = rec;
 
     (void)im;
-    if (x->case_ref) {
-        /* case_answers: what would repeat the event is NULL (schema 5). */
-        if (usual_identity(x))
-            sqlite3_bind_null(s, 2);
-        if (!x->own_start)
-            sqlite3_bind_null(s, 14);
-        if (!x->own_end)
-            sqlite3_bind_null(s, 15);
-        if (!x->own_observed)
-            sqlite3_bind_null(s, 16);
-    }
-    sqlite3_bind_int64(s, 8, x->ev->id);
-    sqlite3_bind_int64(s, 9, x->unit_id);
-    bind_text(s, 10, x->framework);
-    bind_text(s, 11, x->code);
-    bind_text(s, 12, x->strand);
-    bind_text(s, 13, x->case_ref);
-    if (x->case_ref == NULL || x->own_start)
-        bind_event_date(s, 14, x->period_start, x->ev);
-    if (x->case_ref == NULL || x->own_end)
-        bind_event_date(s, 15, x->period_end, x->ev);
-    if (x->case_ref == NULL || x->own_observed)
-        bind_event_date(s, 16, x->observed, x->ev);
-    bind_text(s, 17, x->rating);
-    bind_text(s, 22, x->text);
-    bind_text(s, 26, x->answer);
-    bind_text(s, 27, x->code_given);
-    sqlite3_bind_int(s, 28, x->unmapped);
-    bind_text(s, 30, x->unit_via);
+    bind_shared(s, x, assessment_params, 0);
     if (x->case_ref)
         return; /* case_answers (T_CASE) has none of the columns below */
     if (x->has_value)
@@ -654,6 +744,121 @@ static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *re
         sqlite3_bind_null(s, 24);
     bind_text(s, 25, x->band_basis);
     sqlite3_bind_int(s, 29, x->derived);
+}
+
+/* ---------------------------------------------------------------- grouped answers */
+
+static void seen_clear(struct answer_group *g)
+{
+    if (g->seen_n)
+        memset(g->seen, 0, g->seen_cap * sizeof *g->seen);
+    g->seen_n = 0;
+    g->has_zero = false;
+}
+
+/* Adds hash to the event's set; false if it was there already. */
+static bool seen_add(struct answer_group *g, uint64_t h)
+{
+    if (h == 0) {
+        bool had = g->has_zero;
+        g->has_zero = true;
+        return !had;
+    }
+    if (2 * (g->seen_n + 1) > g->seen_cap) {
+        size_t cap = g->seen_cap ? 2 * g->seen_cap : 1024;
+        uint64_t *old = g->seen, *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < g->seen_cap; i++) {
+            if (old[i] == 0)
+                continue;
+            size_t j = (size_t)(old[i] ^ (old[i] >> 31)) & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = old[i];
+        }
+        free(old);
+        g->seen = t;
+        g->seen_cap = cap;
+    }
+    size_t j = (size_t)(h ^ (h >> 31)) & (g->seen_cap - 1);
+    for (; g->seen[j]; j = (j + 1) & (g->seen_cap - 1))
+        if (g->seen[j] == h)
+            return false;
+    g->seen[j] = h;
+    g->seen_n++;
+    return true;
+}
+
+/* Writes the pending answers: a full group in one statement, a shorter one
+ * answer by answer (all new: their event is, and their keys were checked). */
+static int flush_answers(struct importer *im, struct cc_error *err)
+{
+    struct answer_group *g = &im->group;
+    size_t n = g->n;
+    int rc = CC_OK;
+
+    g->n = 0;
+    if (n == GROUP_ROWS) {
+        for (size_t r = 0; r < n; r++) {
+            const struct pending_answer *a = &g->rows[r];
+            int base = 3 + (int)r * GROUP_COLS;
+            bind_shared(g->ins, &a->x, NULL, base);
+            sqlite3_bind_int64(g->ins, base + C_DIGEST, a->digest);
+            sqlite3_bind_text(g->ins, base + C_ROW, a->x.row, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(g->ins, base + C_HASH, a->hash);
+        }
+        rc = step_done(im, g->ins, err);
+        if (rc == CC_OK && sqlite3_changes(im->st->db) != (int)n)
+            rc = cc_fail(err, CC_ESOFTWARE, "database: a group of new answers was not stored whole");
+        return rc;
+    }
+    sqlite3_stmt *ins = im->ins[T_CASE];
+    for (size_t r = 0; r < n && rc == CC_OK; r++) {
+        const struct pending_answer *a = &g->rows[r];
+        bind_common(im, ins, a->x.key, a->digest, a->x.row);
+        bind_assessment(im, ins, &a->x);
+        sqlite3_bind_int64(ins, 39, a->hash);
+        rc = step_done(im, ins, err);
+        if (rc == CC_OK && sqlite3_changes(im->st->db) != 1)
+            rc = cc_fail(err, CC_ESOFTWARE, "database: a new answer was not stored");
+    }
+    return rc;
+}
+
+/*
+ * Takes a case answer into the group if it can go there: *taken says so. A key
+ * seen before for the event is left to upsert (after the group is written), to
+ * report it as it reports any repeated key.
+ */
+static int group_answer(struct importer *im, const struct stored_assessment *x, int64_t digest,
+                        int64_t hash, bool *taken, struct cc_error *err)
+{
+    struct answer_group *g = &im->group;
+    size_t e = (size_t)(x->ev - im->evs);
+    int rc;
+
+    *taken = false;
+    if (e != g->ev) {
+        /* Another event's answers: the last one's have stopped. */
+        if ((rc = flush_answers(im, err)) != CC_OK)
+            return rc;
+        if (g->ev != SIZE_MAX)
+            im->evs[g->ev].interrupted = true;
+        seen_clear(g);
+        g->ev = e;
+    }
+    if (!x->ev->fresh || x->ev->interrupted || !im->assessments_private ||
+        g->seen_n >= GROUP_SEEN_MAX || !seen_add(g, (uint64_t)hash))
+        return flush_answers(im, err);
+    struct pending_answer *a = &g->rows[g->n++];
+    a->x = *x;
+    snprintf(a->case_ref, sizeof a->case_ref, "%s", x->case_ref);
+    a->x.case_ref = a->case_ref;
+    a->digest = digest;
+    a->hash = hash;
+    *taken = true;
+    im->n_new++;
+    im->counts[T_CASE]++;
+    return g->n == GROUP_ROWS ? flush_answers(im, err) : CC_OK;
 }
 
 /* Stores one normalised assessment. */
@@ -692,6 +897,12 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
     digest_add_num(&h, x->unmapped);
     int64_t digest = (int64_t)h;
 
+    if (x->case_ref) {
+        bool taken;
+        int rc = group_answer(im, x, digest, identity_hash(im->p->name, x->key), &taken, err);
+        if (rc != CC_OK || taken)
+            return rc;
+    }
     return upsert(im, x->case_ref ? T_CASE : T_ASSESSMENT, x->key, digest, x->row, bind_assessment,
                   x, x->ev->id, &id, err);
 }
@@ -1774,6 +1985,13 @@ static int replay(struct importer *im, struct import_parsed *ip, struct claim_si
                 return rc;
             }
         }
+        /* Grouped answers point into this batch, which goes with the next. */
+        int rc = flush_answers(im, err);
+        if (rc != CC_OK) {
+            if (ip->streaming)
+                batch_free(b);
+            return rc;
+        }
     }
     if (ip->parse_rc != CC_OK)
         return cc_fail(err, ip->parse_rc, "%s", ip->parse_err.msg);
@@ -1843,6 +2061,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     im.assessments_private = rec->priv != NULL;
     strmap_init(&im.agg_index);
     im.agg_ev = SIZE_MAX;
+    im.group.ev = SIZE_MAX;
     sbuf_init(&im.keybuf);
     sbuf_init(&im.textbuf[0]);
     sbuf_init(&im.textbuf[1]);
@@ -1917,6 +2136,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
     }
     pseudonyms_free(&im.ps);
     free(im.aggs);
+    free(im.group.seen);
     strmap_free(&im.agg_index);
     res->records_unmapped = im.n_unmapped;
     res->records_derived = im.n_derived;

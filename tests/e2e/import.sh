@@ -98,6 +98,38 @@ is "$(sqlite3 -batch "$SCRATCH/ungrouped.db" "$AGG")" "$grouped" \
     "... and the same aggregates (${grouped%% *} ...), each revision 1"
 
 
+# ---------------------------------------------------------------- a key given twice, in groups
+
+# The answers of an audit new in this import are written 32 at a time; a key given
+# twice must still fail the import at the row that repeats it, whether the first
+# was written already, waits in the same group, or came before another audit's rows.
+# osag_rows AUDIT CRN_FROM N: N answers (13 questions a case) of one audit
+osag_rows() {
+    awk -v a="$1" -v c="$2" -v n="$3" 'BEGIN { for (i = 0; i < n; i++)
+        printf "%s,OSAG-2019,N54SOT,,01/03/2031,05/03/2031,T. Test,X%06d,Q%02d,Y,\n", a, c + int(i / 13), i % 13 + 1 }'
+}
+OSAG_HEAD="audit_id,tool_version,unit_code,unit_name,audit_start,audit_end,auditor,crn,question_code,answer,comment"
+twice() { # FILE ROW FIRST_ROW DESC: the import fails at ROW, naming FIRST_ROW, and changes nothing
+    exits 65 "$4: refused" "$BIN" --db "$SCRATCH/twice.db" import --plugin osag "$1"
+    like "$err" "concord: osag:$1:$2: key: 'OA-2031-0000?|case:*|Q??' was already used by a case answer at row $3 (keys must be unique in a file)*" \
+        "$4: the message names the row that repeats the key and the first"
+    is "$(sqlite3 -batch "$SCRATCH/twice.db" "SELECT (SELECT count(*) FROM sources) || ' ' || (SELECT count(*) FROM case_answers)")" \
+        "0 0" "$4: nothing stored"
+}
+"$BIN" --db "$SCRATCH/twice.db" init >/dev/null
+{ echo "$OSAG_HEAD"; osag_rows OA-2031-00001 100 40; osag_rows OA-2031-00001 100 5 | sed -n 4p; } >"$SCRATCH/twice-late.csv"
+twice "$SCRATCH/twice-late.csv" 42 5 "a key repeated after its group was written"
+{ echo "$OSAG_HEAD"; osag_rows OA-2031-00001 100 10; osag_rows OA-2031-00001 100 3 | sed -n 2p; } >"$SCRATCH/twice-group.csv"
+twice "$SCRATCH/twice-group.csv" 12 3 "a key repeated in the group still waiting"
+{ echo "$OSAG_HEAD"; osag_rows OA-2031-00001 100 10; osag_rows OA-2031-00002 200 5
+  osag_rows OA-2031-00001 100 7 | sed -n 7p; } >"$SCRATCH/twice-later.csv"
+twice "$SCRATCH/twice-later.csv" 17 8 "a key repeated after another audit's rows"
+{ echo "$OSAG_HEAD"; osag_rows OA-2031-00001 100 70; } >"$SCRATCH/once.csv"
+exits 0 "70 answers of one audit, each key once" "$BIN" --db "$SCRATCH/twice.db" import --plugin osag "$SCRATCH/once.csv"
+is "$(sqlite3 -batch "$SCRATCH/twice.db" "SELECT count(*) || ' ' || count(DISTINCT identity_hash) || ' ' || min(id) || '-' || max(id)
+        || ' ' || group_concat(source_row, ',') FROM (SELECT * FROM case_answers ORDER BY id)")" \
+    "70 70 1-70 $(seq -s, 2 71)" "... all stored, in file order (two groups of 32, then one by one)"
+
 # ---------------------------------------------------------------- the same file again
 
 exits 0 "re-import of the same file" concord import "$V1"
@@ -332,14 +364,16 @@ is "$(sqlite3 -batch "$SCRATCH/from-schema.db" "SELECT type || ' ' || name FROM 
 
 # ---------------------------------------------------------------- src:csv{ reuse = true }
 
-# One row table for every row, refilled (the osag plugin reads a million rows so).
-printf 'test_reuse_id,unit,day\nR1,N54SOT,2021-07-05\nR2,Sunderland,2021-09-06\nR3,N50BOLT,2021-10-04\n' \
-    >"$SCRATCH/reuse.csv"
+# One row table for every row, refilled (the osag plugin reads a million rows so); a
+# value equal to the last row's is left in place, so values that repeat, change to
+# another of the same length and change back are the cases to get right.
+printf 'test_reuse_id,unit,day\nR1,N54SOT,2021-07-05\nR2,N54SOT,2021-07-05\nR3,N50BOLT,2021-07-05
+R4,N54SUND,2021-07-06\nR5,N54SOT,2021-07-06\nR6,Sunderland,2021-09-06\n' >"$SCRATCH/reuse.csv"
 exits 0 "a plugin reading with reuse = true" \
     "$BIN" --db "$SCRATCH/reuse.db" import --plugin-dir "$PLUGINS/reuse" "$SCRATCH/reuse.csv"
 is "$(sqlite3 -batch "$SCRATCH/reuse.db" "SELECT group_concat(e.identity || '=' || u.code || '@' || e.started, ' ')
        FROM events e JOIN units u ON u.id = e.unit_id")" \
-    "R1=N54SOT@2021-07-05 R2=N54SUND@2021-09-06 R3=N50BOLT@2021-10-04" \
+    "R1=N54SOT@2021-07-05 R2=N54SOT@2021-07-05 R3=N50BOLT@2021-07-05 R4=N54SUND@2021-07-06 R5=N54SOT@2021-07-06 R6=N54SUND@2021-09-06" \
     "... each row's own values, from the same table (the plugin checks it is the same)"
 exits 65 "reuse = true without a header is refused" \
     "$BIN" --db "$SCRATCH/reuse.db" import --plugin-dir "$PLUGINS/reuse-array" --plugin t-reuse-array \
