@@ -851,7 +851,9 @@ static int group_answer(struct importer *im, const struct stored_assessment *x, 
         return flush_answers(im, err);
     struct pending_answer *a = &g->rows[g->n++];
     a->x = *x;
-    snprintf(a->case_ref, sizeof a->case_ref, "%s", x->case_ref);
+    size_t n = strnlen(x->case_ref, sizeof a->case_ref - 1);
+    memcpy(a->case_ref, x->case_ref, n); /* no snprintf: a million times it shows */
+    a->case_ref[n] = '\0';
     a->x.case_ref = a->case_ref;
     a->digest = digest;
     a->hash = hash;
@@ -944,7 +946,7 @@ static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_
     k.unit_id = unit_id;
     k.code = code;
     if (strand)
-        snprintf(k.strand, sizeof k.strand, "%s", strand);
+        memcpy(k.strand, strand, strnlen(strand, sizeof k.strand - 1));
     if (!strmap_get(&im->agg_index, (const char *)&k, sizeof k, &idx)) {
         idx = (int64_t)im->naggs;
         im->aggs = xrealloc(im->aggs, (im->naggs + 1) * sizeof *im->aggs);
