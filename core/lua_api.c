@@ -803,7 +803,9 @@ struct rec {
     int t;             /* index of the record table */
     const char *what;  /* "event", "assessment", ... for messages */
     const char *const *allowed; /* the kind's field names, after check_fields */
+    int nallowed;
     int slots;         /* stack index of allowed[0]'s value (nil when absent) */
+    int next;          /* where field_get looks first: emitters read fields in order */
 };
 
 /*
@@ -850,6 +852,8 @@ static void check_fields(struct rec *r, const char *const *allowed)
     }
     lua_pop(L, 1);
     r->allowed = allowed;
+    r->nallowed = n;
+    r->next = 0;
 }
 
 /* Pushes field k of the record and returns its type, as lua_getfield would. */
@@ -857,9 +861,12 @@ static int field_get(struct rec *r, const char *k)
 {
     if (r->allowed) {
         /* k is one of allowed[]'s own literals (the compiler merges equal
-         * literals of one file); strcmp only if it is not. */
-        for (int i = 0; r->allowed[i]; i++) {
+         * literals of one file); strcmp only if it is not. An emitter reads
+         * the fields in allowed[]'s order, so the search starts after the
+         * last one found and usually ends at once. */
+        for (int j = 0, i = r->next; j < r->nallowed; j++, i = i + 1 < r->nallowed ? i + 1 : 0) {
             if (r->allowed[i] == k) {
+                r->next = i + 1 < r->nallowed ? i + 1 : 0;
                 lua_pushvalue(r->L, r->slots + i);
                 return lua_type(r->L, -1);
             }
@@ -1135,7 +1142,7 @@ static void set_row_for_messages(struct rec *r, const char *row)
 static struct rec rec_begin(lua_State *L, const char *what)
 {
     struct lua_out *o = luaL_checkudata(L, 1, OUT_MT);
-    struct rec r = { L, o->src, 2, what, NULL, 0 };
+    struct rec r = { .L = L, .src = o->src, .t = 2, .what = what };
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
