@@ -12,6 +12,9 @@
 
 struct privacy {
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    /* HMAC's two key blocks, hashed once: each pseudonym then costs two SHA-256
+     * blocks instead of four. Read only after privacy_open, so threads share it. */
+    crypto_auth_hmacsha256_state keyed;
     bool keep_raw;
     char *key_path;
     char key_id[17];
@@ -131,8 +134,10 @@ int privacy_open(struct privacy **out, const char *db_path, const char *key_path
         else
             rc = cc_fail(err, CC_ENOINPUT, "%s: no case-reference key (it is made on the first "
                          "import)", p->key_path);
-        if (rc == CC_OK)
+        if (rc == CC_OK) {
             key_id(p->key, p->key_id);
+            crypto_auth_hmacsha256_init(&p->keyed, p->key, sizeof p->key);
+        }
     } else {
         snprintf(p->key_id, sizeof p->key_id, "raw");
     }
@@ -149,6 +154,7 @@ void privacy_free(struct privacy *p)
     if (p == NULL)
         return;
     sodium_memzero(p->key, sizeof p->key);
+    sodium_memzero(&p->keyed, sizeof p->keyed);
     free(p->key_path);
     free(p);
 }
@@ -195,7 +201,10 @@ const char *privacy_case_ref(struct privacy *p, const char *crn, char out[PRIVAC
         snprintf(out, PRIVACY_REF_SIZE, "%s", crn);
         return out;
     }
-    crypto_auth_hmacsha256(mac, (const unsigned char *)crn, strlen(crn), p->key);
+    crypto_auth_hmacsha256_state st = p->keyed;
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)crn, strlen(crn));
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_memzero(&st, sizeof st);
     sodium_bin2hex(out, PRIVACY_REF_SIZE, mac, 16);
     return out;
 }

@@ -44,15 +44,21 @@ p1=$(sql "SELECT DISTINCT a.case_ref FROM case_answers a JOIN events e ON e.id =
           WHERE e.body = 'OSAG' AND a.case_ref IN (SELECT case_ref FROM case_answers x JOIN events y
           ON y.id = x.event_id WHERE y.body = 'HMIP') LIMIT 1")
 ok "the same CRN from two bodies has the same pseudonym" test -n "$p1"
+# The pseudonym is HMAC-SHA-256 of the CRN under the key file, its first 16 bytes in hex:
+# existing databases depend on it never changing.
+hmac=$(python3 -c 'import hmac, hashlib, sys
+print(hmac.new(bytes.fromhex(open(sys.argv[1]).read().strip()), b"Z731272", hashlib.sha256).hexdigest()[:32])' "$DB.key")
+is "$(sql "SELECT count(*) > 0 FROM case_answers WHERE case_ref = '$hmac'")" 1 \
+    "Z731272's pseudonym is HMAC-SHA-256 of it under the key ($(printf %.8s "$hmac")...)"
 exits 64 "concord case refuses what is not a CRN" "$BIN" --db "$DB" case z73127
 unlike "$err" "*z73127*" "without echoing it"
 
 # Another database, another key: other pseudonyms for the same cases.
 D2=$SCRATCH/other.db
 "$BIN" --db "$D2" import --quiet "$SRC/examples/osag" >/dev/null 2>&1
-a=$(sql "SELECT a.case_ref FROM case_answers a JOIN events e ON e.id = a.event_id
+a=$(sql "SELECT a.case_ref FROM case_answers_resolved a JOIN events e ON e.id = a.event_id
           WHERE e.body = 'OSAG' ORDER BY a.identity LIMIT 1")
-b=$(sqlite3 "$D2" "SELECT case_ref FROM case_answers ORDER BY identity LIMIT 1")
+b=$(sqlite3 "$D2" "SELECT case_ref FROM case_answers_resolved ORDER BY identity LIMIT 1")
 ok "a different key gives different pseudonyms" test -n "$a" -a -n "$b" -a "$a" != "$b"
 cp "$DB.key" "$SCRATCH/same.db.key"
 "$BIN" --db "$SCRATCH/same.db" import --quiet "$SRC/examples/osag" >/dev/null 2>&1
