@@ -119,6 +119,13 @@ struct importer {
     sqlite3_stmt *ins[N_TABLES], *sel[N_TABLES], *upd_full[N_TABLES], *upd_seen[N_TABLES];
     sqlite3_stmt *ins_unit;
     struct answer_group group;
+    /* A case answer's class depends only on its framework and rating (the
+     * import's body is fixed): the last few are remembered. */
+    struct answer_memo {
+        char framework[48], rating[16];
+        struct band_result band;
+    } memo[4];
+    unsigned memo_next;
     struct unit_resolver units;
 
     struct strmap events;   /* canonical event key -> index in evs */
@@ -983,6 +990,32 @@ static const char *static_strand(const char *strand)
     return strand;
 }
 
+/* normaliser_band of a case answer with a rating, remembered (struct answer_memo). */
+static int classify_answer(struct importer *im, const struct claim_assessment *x,
+                           const struct xw_code *code, struct band_result *band,
+                           struct cc_error *err)
+{
+    size_t nf = strlen(x->framework), nr = strlen(x->rating);
+
+    for (size_t i = 0; i < sizeof im->memo / sizeof im->memo[0]; i++) {
+        const struct answer_memo *m = &im->memo[i];
+        if (m->rating[0] && strcmp(m->rating, x->rating) == 0 &&
+            strcmp(m->framework, x->framework) == 0) {
+            *band = m->band;
+            return CC_OK;
+        }
+    }
+    int rc = normaliser_band(im->norm, im->p->body, x->framework, code, x, band, err);
+    if (rc == CC_OK && nr > 0 && nf < sizeof im->memo[0].framework &&
+        nr < sizeof im->memo[0].rating) {
+        struct answer_memo *m = &im->memo[im->memo_next++ % 4];
+        memcpy(m->framework, x->framework, nf + 1);
+        memcpy(m->rating, x->rating, nr + 1);
+        m->band = *band;
+    }
+    return rc;
+}
+
 static int sink_assessment(void *ctx, const struct claim_assessment *x, struct cc_error *err)
 {
     struct importer *im = ctx;
@@ -1015,7 +1048,9 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     if (s.code_given && strcmp(s.code_given, s.code) == 0)
         s.code_given = NULL;
     s.strand = x->strand ? static_strand(x->strand) : (code ? code->strand : NULL);
-    rc = normaliser_band(im->norm, im->p->body, x->framework, code, x, &band, err);
+    rc = x->case_ref && x->rating ? classify_answer(im, x, code, &band, err)
+                                  : normaliser_band(im->norm, im->p->body, x->framework, code, x,
+                                                    &band, err);
     if (rc)
         return rc;
     s.band = band.band;
