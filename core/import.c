@@ -118,6 +118,7 @@ struct importer {
 
     sqlite3_stmt *ins[N_TABLES], *sel[N_TABLES], *upd_full[N_TABLES], *upd_seen[N_TABLES];
     sqlite3_stmt *ins_unit;
+    sqlite3_stmt *freeze_dates;
     struct answer_group group;
     /* A case answer's class depends only on its framework and rating (the
      * import's body is fixed): the last few are remembered. */
@@ -186,7 +187,8 @@ static const char *const upd_full_sql[N_TABLES] = {
     " body=?7, event_id=?8, unit_id=?9, framework=?10, code=?11, text=?12, owner=?13, due=?14,"
     " status=?15, status_date=?16, unit_via=?17, retired_by=NULL, revision=revision+?41"
     " WHERE id=?40",
-    "UPDATE case_answers SET identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
+    /* identity too: whether it is the usual one (NULL) can change with the code. */
+    "UPDATE case_answers SET identity=?2, identity_version=?3, digest=?4, source_id=?5, source_row=?6,"
     " event_id=?8, unit_id=?9, framework=?10, code=?11, strand=?12, case_ref=?13,"
     " period_start=?14, period_end=?15, observed_at=?16, rating=?17, text=?22,"
     " answer=?26, code_given=?27, unmapped=?28, unit_via=?30,"
@@ -227,6 +229,18 @@ static int prepare_all(struct importer *im)
     char sql[512];
     int rc = prepare_group(im);
 
+    /* See sink_event. */
+    if (rc == CC_OK)
+        rc = store_prepare(im->st, &im->freeze_dates,
+                           "UPDATE case_answers AS a SET"
+                           " period_start = COALESCE(a.period_start, e.started),"
+                           " period_end = COALESCE(a.period_end, e.ended),"
+                           " observed_at = COALESCE(a.observed_at, e.ended)"
+                           " FROM events AS e WHERE e.identity_hash = ?1 AND a.event_id = e.id"
+                           " AND (e.started != ?2 OR e.ended != ?3) AND (a.period_start IS NULL"
+                           " OR a.period_end IS NULL OR a.observed_at IS NULL)",
+                           im->err);
+
     for (int t = 0; t < N_TABLES && rc == CC_OK; t++) {
         rc = store_prepare(im->st, &im->ins[t], ins_sql[t], im->err);
         if (rc == CC_OK)
@@ -259,6 +273,8 @@ static void finalize_all(struct importer *im)
 {
     sqlite3_finalize(im->group.ins);
     im->group.ins = NULL;
+    sqlite3_finalize(im->freeze_dates);
+    im->freeze_dates = NULL;
     for (int t = 0; t < N_TABLES; t++) {
         sqlite3_finalize(im->ins[t]);
         sqlite3_finalize(im->sel[t]);
@@ -630,6 +646,16 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     digest_add(&h, via);
     int64_t digest = (int64_t)h;
 
+    /* An event moving to other dates: its answers stored so far that take its
+     * dates (NULL) keep the ones they had. Those this file gives again are
+     * updated to its new dates; the others (another source's, or ones this
+     * version dropped) stay as their sources said, as before schema 5. */
+    bind_date(im->freeze_dates, 2, e->started);
+    bind_date(im->freeze_dates, 3, e->ended);
+    sqlite3_bind_int64(im->freeze_dates, 1, identity_hash(im->p->name, key));
+    rc = step_done(im, im->freeze_dates, err);
+    if (rc)
+        return rc;
     struct event_row r = { e, unit_id, via, title };
     long before = im->n_new;
     rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, 0, &id, err);
@@ -904,6 +930,11 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
     digest_add(&h, x->answer);
     digest_add(&h, x->unit_via);
     digest_add_num(&h, x->unmapped);
+    /* A case answer's date of its own is stored, one it takes from its event
+     * is not: which is which counts as content (added only when some date is
+     * its own, so digests of answers with none are as before schema 5). */
+    if (x->case_ref && (x->own_start || x->own_end || x->own_observed))
+        digest_add_num(&h, x->own_start | x->own_end << 1 | x->own_observed << 2);
     int64_t digest = (int64_t)h;
 
     if (x->case_ref) {
