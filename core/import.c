@@ -13,6 +13,7 @@
 #include "normalise.h"
 #include "privacy.h"
 #include "register.h"
+#include "writeback.h"
 
 /* Case-level answers have a narrow table of their own (schema 4): see store.c. */
 enum { T_EVENT, T_ASSESSMENT, T_RECOMMENDATION, T_CASE, N_TABLES };
@@ -2099,6 +2100,9 @@ static void parse_thread_main(void *arg)
  * from the parse, streamed from its thread (import_file) or recorded before
  * (the daemon).
  */
+/* Files smaller than this commit in a moment anyway: no writeback thread. */
+#define WRITEBACK_MIN_BYTES (8LL << 20)
+
 static int import_run(struct store *st, const struct import_env *env, const char *path,
                       const char *sha, long long bytes, const struct import_options *opt,
                       struct import_parsed *rec, double t0, struct import_result *res,
@@ -2156,6 +2160,9 @@ static int import_run(struct store *st, const struct import_env *env, const char
         rc = insert_source(&im, path, sha, bytes, err);
     if (rc == CC_OK)
         rc = prepare_all(&im);
+    /* A large file's pages go to disk while it is stored, not all at the commit. */
+    struct writeback *wb = rc == CC_OK && bytes >= WRITEBACK_MIN_BYTES ? writeback_start(st->path)
+                                                                       : NULL;
     if (rc == CC_OK && rec->streaming) {
         if (uv_thread_create(&parser.thread, parse_thread_main, &parser) == 0)
             parser.running = true;
@@ -2183,6 +2190,7 @@ static int import_run(struct store *st, const struct import_env *env, const char
         rc = store_commit(st, err);
     else
         store_rollback(st);
+    writeback_stop(wb);
     store_exec(st, "PRAGMA foreign_keys = ON", NULL);
     /* Names that did not resolve are kept (outside the rolled-back import) so
      * that a person can confirm one: concord units --unresolved. */
