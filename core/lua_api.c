@@ -1298,6 +1298,62 @@ static int out_assessment(lua_State *L)
     return 0;
 }
 
+/*
+ * out:answer(event, case, framework, code, rating [, strand [, text]]): one
+ * case's answer to one question, from the row being read. The same record as
+ * out:assessment{ key = { event, case, code }, event = event, case = case,
+ * framework = framework, code = code, rating = rating, strand = strand,
+ * text = text }, without a table: the arguments are the record's slots, so
+ * nothing is built, walked or looked up by name (an export of a million
+ * answers makes a million calls). The checks and messages are the same.
+ */
+static const char *const answer_fields[] = { "event", "case", "framework", "code",
+                                              "rating", "strand", "text", NULL };
+
+static int out_answer(lua_State *L)
+{
+    struct lua_out *o = luaL_checkudata(L, 1, OUT_MT);
+    struct rec r = { .L = L, .src = o->src, .what = "answer", .allowed = answer_fields,
+                     .nallowed = 7, .slots = 2 };
+    struct claim_assessment a = { 0 };
+    struct cc_error err = { 0 };
+    const char *why = NULL;
+
+    if (o->src->sink == NULL)
+        luaL_error(L, "out:answer is only available while parse() runs");
+    lua_settop(L, 8); /* absent arguments are nil slots */
+    if (!r.src->in_row)
+        raise_field(L, r.src, NULL, "out:answer is for the row being read (outside a row, use "
+                                    "out:assessment with at = ...)");
+    a.row = r.src->rowtext;
+    a.event = get_key(&r, "event", true, &r.src->event_key);
+    a.case_ref = get_str(&r, "case", true);
+    /* Never echo the value: a CRN is personal data, even a mistyped one. */
+    if (!is_crn(a.case_ref))
+        raise_field(L, r.src, "case",
+                    "not a CRN (expected a capital letter and six digits; value withheld)");
+    a.framework = get_str(&r, "framework", true);
+    a.code = get_str(&r, "code", true);
+    a.rating = get_str(&r, "rating", true);
+    a.strand = get_enum(&r, "strand", false, strands);
+    a.text = get_str(&r, "text", false);
+    /* The key { event, case, code }, as lua_api_canonical_key would make it. */
+    struct sbuf *key = &r.src->key;
+    sbuf_reset(key);
+    sbuf_adds(key, a.event);
+    for (int slot = 3; slot <= 5; slot += 2) {
+        sbuf_addc(key, '|');
+        if (key_scalar(L, slot, key, &why) != 0)
+            raise_field(L, r.src, slot == 3 ? "case" : "code", "%s", why);
+    }
+    a.key = key->s;
+    a.cases_applicable = a.cases_sufficient = -1;
+    a.period_start = a.period_end = a.observed = CLAIM_NO_DATE;
+    sink_result(&r, r.src->sink->assessment(r.src->sink->ctx, &a, &err), &err);
+    emitted(r.src);
+    return 0;
+}
+
 static const char *const recommendation_fields[] = { "key", "event", "unit", "text",
                                                      "framework", "code", "owner", "due",
                                                      "status", "status_date", "at", NULL };
@@ -1430,6 +1486,7 @@ void lua_api_push_out(lua_State *L, struct lua_source *src, struct claim_sink *s
         static const luaL_Reg methods[] = {
             { "event", out_event },
             { "assessment", out_assessment },
+            { "answer", out_answer },
             { "recommendation", out_recommendation },
             { "unit", out_unit },
             { "scope", out_scope },

@@ -5,7 +5,7 @@
 -- (plugins/crosswalks/osag-2019.lua) are our proposal [I]: no OSAG export is published.
 --
 -- Built for volume (the benchmark imports 1,000,000 rows): per row it reads the fields, looks
--- the question and the answer up in two tables and calls out:assessment once. Everything
+-- the question and the answer up in two tables and calls out:answer once. Everything
 -- about the audit itself (unit, dates, tool) is read and checked once per audit, when its
 -- audit_id changes; rows of one audit are expected to be together (they may also come back
 -- later, and are then checked against the first sighting).
@@ -84,10 +84,7 @@ return concord.plugin {
     local last_id, cur, questions
     local last_crn = nil
 
-    -- reuse: one row table refilled for every row (no row is kept past its turn), and
-    -- one record table likewise: out:assessment reads it and keeps nothing of it.
-    local key = {}
-    local rec = { key = key }
+    -- reuse: one row table refilled for every row (no row is kept past its turn).
     for row, rowno in src:csv{ header = true, reuse = true } do
       local aid = row.audit_id
       if aid ~= last_id then
@@ -145,11 +142,9 @@ return concord.plugin {
       local comment = row.comment
       if comment == "" then comment = nil end
 
-      key[1], key[2], key[3] = aid, crn, q
-      rec.event, rec.framework, rec.code, rec.case, rec.rating, rec.text =
-        aid, cur.tool, q, crn, answer, comment
-      rec.strand = strand ~= "" and strand or nil
-      out:assessment(rec)
+      -- out:assessment{ key = { aid, crn, q }, event = aid, case = crn, ... } without the
+      -- table: a million of these are the whole of a large export.
+      out:answer(aid, crn, cur.tool, q, answer, strand ~= "" and strand or nil, comment)
     end
 
     if naudits == 0 then return end

@@ -143,6 +143,52 @@ is "$(sqlite3 -batch "$SCRATCH/drift.db" "SELECT group_concat(a.source_id || ' '
     "2 2 NULL 2021-08-02 2021-08-06, 1 1 '2021-07-05' 2021-07-05 2021-07-09" \
     "... moves the answer it gives again, and keeps the dropped one's dates as its source gave them"
 
+# ---------------------------------------------------------------- out:answer
+
+# out:answer(event, case, framework, code, rating, strand, text) stores exactly what the
+# out:assessment table it stands for stores, and refuses what that table would refuse.
+FORM_HEAD="form_id,unit,started,ended,crn,question,answer,strand,comment,form"
+form_rows() { # FORM: the same answers, emitted one way or the other
+    printf '%s\n' "$FORM_HEAD" \
+        "F1,N54SOT,2021-07-05,2021-07-09,X100001,Q1,Y,,,$1" \
+        "F1,N54SOT,2021-07-05,2021-07-09,X100001,Q2,N,engage,\"X100001 had no plan, see X100002\",$1" \
+        "F1,N54SOT,2021-07-05,2021-07-09,X100002,Q1,NA,,,$1" \
+        "F2,N54SUND,2021-09-06,2021-09-08,X200001,Q2,Y,SAFE,  ,$1"
+}
+mkdir -p "$SCRATCH/form-answer" "$SCRATCH/form-table"
+form_rows answer >"$SCRATCH/form-answer/forms.csv"
+form_rows table >"$SCRATCH/form-table/forms.csv"
+for f in answer table; do
+    "$BIN" --db "$SCRATCH/form-$f.db" init >/dev/null
+    [ $f = table ] && cp "$SCRATCH/form-answer.db.key" "$SCRATCH/form-table.db.key"
+    exits 0 "answers emitted with out:$([ $f = answer ] && echo answer || echo assessment)" \
+        "$BIN" --db "$SCRATCH/form-$f.db" import --plugin-dir "$PLUGINS" --plugin-dir "$PLUGINS/answers" \
+        --plugin t-answer-form "$SCRATCH/form-$f/forms.csv"
+done
+FORM_DUMP="SELECT * FROM case_answers_resolved ORDER BY id; SELECT * FROM assessments ORDER BY id;
+           SELECT * FROM events ORDER BY id; SELECT records, rows_emitted FROM sources"
+is "$(sqlite3 -batch "$SCRATCH/form-answer.db" "$FORM_DUMP")" "$(sqlite3 -batch "$SCRATCH/form-table.db" "$FORM_DUMP")" \
+    "out:answer stores what the out:assessment table stores (answers, aggregates, counts)"
+is "$(sqlite3 -batch "$SCRATCH/form-answer.db" "SELECT count(*) || ' ' || count(DISTINCT case_ref) || ' ' || group_concat(ifnull(strand, '-'))
+        || ' ' || sum(text LIKE '%case:%had no plan, see case:%') FROM case_answers")" "4 3 -,ENGAGE,-,SAFE 1" \
+    "... 4 answers of 3 cases, strands as given, CRNs in the text pseudonymised"
+form_bad() { # ROW_FIELDS MESSAGE DESC
+    printf '%s\n%s\n' "$FORM_HEAD" "$1" >"$SCRATCH/form-bad.csv"
+    exits 65 "out:answer refuses $3" "$BIN" --db "$SCRATCH/form-answer.db" import --plugin-dir "$PLUGINS" \
+        --plugin-dir "$PLUGINS/answers" --plugin t-answer-form "$SCRATCH/form-bad.csv"
+    is "$(printf '%s\n' "$err" | head -1)" "concord: t-answer-form:$SCRATCH/form-bad.csv:2: $2" "... $3: the message"
+}
+form_bad "F9,N54SOT,2021-07-05,2021-07-09,x100001,Q1,Y,,,answer" \
+    "case: not a CRN (expected a capital letter and six digits; value withheld)" "a case that is not a CRN"
+form_bad "F9,N54SOT,2021-07-05,2021-07-09,X100001,Q1,,,,answer" "rating: required" "an answer without a rating"
+form_bad "F9,N54SOT,2021-07-05,2021-07-09,X100001,Q1,Y,calm,,answer" \
+    "strand: 'calm' is not one of ENGAGE, DESIST, SAFE" "an unknown strand"
+form_bad "F9,N54SOT,2021-07-05,2021-07-09,X100001,Q9,Y,,,answer" \
+    "$(printf '%s\n%s\n' "$FORM_HEAD" "F9,N54SOT,2021-07-05,2021-07-09,X100001,Q9,Y,,,table" >"$SCRATCH/form-bad-t.csv"
+       "$BIN" --db "$SCRATCH/form-answer.db" import --plugin-dir "$PLUGINS" --plugin-dir "$PLUGINS/answers" \
+           --plugin t-answer-form "$SCRATCH/form-bad-t.csv" 2>&1 | head -1 | sed 's/.*form-bad-t.csv:2: //')" \
+    "a code the crosswalk does not know, as out:assessment words it"
+
 # ---------------------------------------------------------------- a key given twice, in groups
 
 # The answers of an audit new in this import are written 32 at a time; a key given
