@@ -108,6 +108,7 @@ struct importer {
     /* Aggregates of the event whose answers are streaming in (agg_ev), stored
      * when its answers stop: memory holds one event's, not a whole file's. */
     struct strmap agg_index;  /* aggregate key -> index into aggs */
+    int64_t agg_hint[16];     /* by code: the aggregate last counted into (checked) */
     struct aggregate *aggs;
     size_t naggs, agg_ev;
     bool reaggregating;       /* re-counting reopened events from case_answers */
@@ -132,7 +133,7 @@ struct importer {
 
     struct strmap events;   /* canonical event key -> index in evs */
     struct event_ref *evs;
-    size_t nevs, capevs;
+    size_t nevs, capevs, last_ev;
 
     bool has_scope;
     int64_t *scope_units;
@@ -584,11 +585,15 @@ static struct event_ref *find_event(struct importer *im, const char *key, const 
 {
     int64_t i;
 
+    /* Records come event by event: the last one found is usually the one. */
+    if (im->last_ev < im->nevs && strcmp(im->evs[im->last_ev].key, key) == 0)
+        return &im->evs[im->last_ev];
     if (!strmap_get(&im->events, key, strlen(key), &i)) {
         cc_fail(err, CC_EDATA, "%s: no event with key '%s' was emitted before this record",
                 field, key);
         return NULL;
     }
+    im->last_ev = (size_t)i;
     return &im->evs[i];
 }
 
@@ -979,7 +984,17 @@ static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_
         char strand[8];
     } k;
     int64_t idx;
+    /* An event's answers cycle through its questions: a code's aggregate is
+     * usually the one its last answer went to. */
+    size_t hint = ((uintptr_t)code >> 4) % (sizeof im->agg_hint / sizeof im->agg_hint[0]);
 
+    idx = im->agg_hint[hint];
+    if (idx >= 0 && (size_t)idx < im->naggs) {
+        const struct aggregate *h = &im->aggs[idx];
+        if (h->ev == e && h->unit_id == unit_id && h->code == code &&
+            (h->strand && strand ? strcmp(h->strand, strand) == 0 : h->strand == strand))
+            goto found;
+    }
     memset(&k, 0, sizeof k);
     k.ev = (size_t)(ev - im->evs);
     k.unit_id = unit_id;
@@ -995,6 +1010,8 @@ static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_
         };
         strmap_put(&im->agg_index, (const char *)&k, sizeof k, idx);
     }
+    im->agg_hint[hint] = idx;
+found:;
     struct aggregate *g = &im->aggs[idx];
     g->answers++;
     if (answer != ANSWER_NA)
@@ -2141,6 +2158,9 @@ static int import_run(struct store *st, const struct import_env *env, const char
     strmap_init(&im.agg_index);
     im.agg_ev = SIZE_MAX;
     im.group.ev = SIZE_MAX;
+    im.last_ev = SIZE_MAX;
+    for (size_t i = 0; i < sizeof im.agg_hint / sizeof im.agg_hint[0]; i++)
+        im.agg_hint[i] = -1;
     sbuf_init(&im.keybuf);
     sbuf_init(&im.textbuf[0]);
     sbuf_init(&im.textbuf[1]);
