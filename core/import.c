@@ -70,8 +70,15 @@ struct stored_assessment {
  * identity hashes of the event's answers so far), so that its error names the
  * record that repeats it, as for any other record. An event whose answers stop
  * and come back later, or that has very many, goes on one answer at a time.
+ *
+ * Grouped answers have the usual shape, as nearly all of a large export's do:
+ * their usual key, no date of their own, their code as given, mapped, their
+ * event's unit and the group's framework. The statement leaves out what the
+ * shape makes NULL or default and binds event, unit and framework once per
+ * group, so an answer binds GROUP_COLS values, not nineteen. Any other answer
+ * goes on its own, after the group before it.
  */
-enum { GROUP_ROWS = 32, GROUP_COLS = 19, GROUP_SEEN_MAX = 1 << 16 };
+enum { GROUP_ROWS = 32, GROUP_COLS = 9, GROUP_SEEN_MAX = 1 << 16 };
 
 struct pending_answer {
     struct stored_assessment x; /* pointing into the batch being replayed */
@@ -197,12 +204,14 @@ static const char *const upd_full_sql[N_TABLES] = {
     " retired_by=NULL, revision=revision+?41 WHERE id=?40",
 };
 
-/* The columns of a grouped case answer, in the order of its GROUP_COLS parameters
- * (identity_version ?1 and source_id ?2 are the import's, shared by all rows). */
+/* The columns of a grouped case answer: its GROUP_COLS own parameters, then
+ * the group's (identity_version ?1, source_id ?2, event_id ?3, unit_id ?4,
+ * framework ?5). Columns not named take NULL or their default. */
+enum { G_HASH, G_DIGEST, G_ROW, G_CODE, G_STRAND, G_CASE, G_RATING, G_TEXT, G_ANSWER };
 static const char *const group_columns =
-    "identity, digest, source_row, event_id, unit_id, framework, code, strand, case_ref,"
-    " period_start, period_end, observed_at, rating, text, answer, code_given, unmapped,"
-    " unit_via, identity_hash, identity_version, source_id";
+    "identity_hash, digest, source_row, code, strand, case_ref, rating, text, answer,"
+    " identity_version, source_id, event_id, unit_id, framework";
+#define GROUP_SHARED 5
 
 static int prepare_group(struct importer *im)
 {
@@ -214,8 +223,8 @@ static int prepare_group(struct importer *im)
     for (int r = 0; r < GROUP_ROWS; r++) {
         sbuf_adds(&sql, r ? ",(" : "(");
         for (int c = 0; c < GROUP_COLS; c++)
-            sbuf_printf(&sql, "?%d,", 3 + r * GROUP_COLS + c);
-        sbuf_adds(&sql, "?1,?2)");
+            sbuf_printf(&sql, "?%d,", GROUP_SHARED + 1 + r * GROUP_COLS + c);
+        sbuf_adds(&sql, "?1,?2,?3,?4,?5)");
     }
     rc = store_prepare(im->st, &im->group.ins, sql.s, im->err);
     sbuf_free(&sql);
@@ -708,18 +717,6 @@ static bool usual_identity(const struct stored_assessment *x)
     return strncmp(k, x->case_ref, n) == 0 && k[n] == '|' && strcmp(k + n + 1, code) == 0;
 }
 
-/* The columns an assessment and a case answer share, in a grouped answer's
- * parameter order; assessment_params gives their numbers in ins_sql and
- * upd_full_sql (the assessments' numbering, which case answers share). */
-enum {
-    C_IDENTITY, C_DIGEST, C_ROW, C_EVENT, C_UNIT, C_FRAMEWORK, C_CODE, C_STRAND, C_CASE,
-    C_START, C_END, C_OBSERVED, C_RATING, C_TEXT, C_ANSWER, C_CODE_GIVEN, C_UNMAPPED,
-    C_UNIT_VIA, C_HASH, N_SHARED
-};
-static const int assessment_params[N_SHARED] = { 2,  4,  6,  8,  9,  10, 11, 12, 13, 14,
-                                                 15, 16, 17, 22, 26, 27, 28, 30, 39 };
-_Static_assert((int)N_SHARED == (int)GROUP_COLS, "a grouped answer binds the shared columns");
-
 /* A date of a case answer that has none of its own is its event's: NULL (schema 5). */
 static void bind_answer_date(sqlite3_stmt *s, int i, int32_t d, bool own,
                              const struct stored_assessment *x)
@@ -730,40 +727,28 @@ static void bind_answer_date(sqlite3_stmt *s, int i, int32_t d, bool own,
         bind_event_date(s, i, d, x->ev);
 }
 
-/* Binds the shared columns but key, digest, row and hash (bind_common and upsert
- * bind those of a single record): parameter p[c], or base + c when p is NULL. */
-static void bind_shared(sqlite3_stmt *s, const struct stored_assessment *x, const int *p,
-                        int base)
-{
-#define P(c) (p ? p[c] : base + (c))
-    if (x->case_ref && usual_identity(x))
-        sqlite3_bind_null(s, P(C_IDENTITY));
-    else
-        sqlite3_bind_text(s, P(C_IDENTITY), x->key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, P(C_EVENT), x->ev->id);
-    sqlite3_bind_int64(s, P(C_UNIT), x->unit_id);
-    bind_text(s, P(C_FRAMEWORK), x->framework);
-    bind_text(s, P(C_CODE), x->code);
-    bind_text(s, P(C_STRAND), x->strand);
-    bind_text(s, P(C_CASE), x->case_ref);
-    bind_answer_date(s, P(C_START), x->period_start, x->own_start, x);
-    bind_answer_date(s, P(C_END), x->period_end, x->own_end, x);
-    bind_answer_date(s, P(C_OBSERVED), x->observed, x->own_observed, x);
-    bind_text(s, P(C_RATING), x->rating);
-    bind_text(s, P(C_TEXT), x->text);
-    bind_text(s, P(C_ANSWER), x->answer);
-    bind_text(s, P(C_CODE_GIVEN), x->code_given);
-    sqlite3_bind_int(s, P(C_UNMAPPED), x->unmapped);
-    bind_text(s, P(C_UNIT_VIA), x->unit_via);
-#undef P
-}
-
 static void bind_assessment(struct importer *im, sqlite3_stmt *s, const void *rec)
 {
     const struct stored_assessment *x = rec;
 
     (void)im;
-    bind_shared(s, x, assessment_params, 0);
+    if (x->case_ref && usual_identity(x)) /* after bind_common's ?2 */
+        sqlite3_bind_null(s, 2);
+    sqlite3_bind_int64(s, 8, x->ev->id);
+    sqlite3_bind_int64(s, 9, x->unit_id);
+    bind_text(s, 10, x->framework);
+    bind_text(s, 11, x->code);
+    bind_text(s, 12, x->strand);
+    bind_text(s, 13, x->case_ref);
+    bind_answer_date(s, 14, x->period_start, x->own_start, x);
+    bind_answer_date(s, 15, x->period_end, x->own_end, x);
+    bind_answer_date(s, 16, x->observed, x->own_observed, x);
+    bind_text(s, 17, x->rating);
+    bind_text(s, 22, x->text);
+    bind_text(s, 26, x->answer);
+    bind_text(s, 27, x->code_given);
+    sqlite3_bind_int(s, 28, x->unmapped);
+    bind_text(s, 30, x->unit_via);
     if (x->case_ref)
         return; /* case_answers (T_CASE) has none of the columns below */
     if (x->has_value)
@@ -837,13 +822,22 @@ static int flush_answers(struct importer *im, struct cc_error *err)
 
     g->n = 0;
     if (n == GROUP_ROWS) {
+        const struct stored_assessment *first = &g->rows[0].x;
+        sqlite3_bind_int64(g->ins, 3, first->ev->id);
+        sqlite3_bind_int64(g->ins, 4, first->unit_id);
+        sqlite3_bind_text(g->ins, 5, first->framework, -1, SQLITE_STATIC);
         for (size_t r = 0; r < n; r++) {
             const struct pending_answer *a = &g->rows[r];
-            int base = 3 + (int)r * GROUP_COLS;
-            bind_shared(g->ins, &a->x, NULL, base);
-            sqlite3_bind_int64(g->ins, base + C_DIGEST, a->digest);
-            sqlite3_bind_text(g->ins, base + C_ROW, a->x.row, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(g->ins, base + C_HASH, a->hash);
+            int base = GROUP_SHARED + 1 + (int)r * GROUP_COLS;
+            sqlite3_bind_int64(g->ins, base + G_HASH, a->hash);
+            sqlite3_bind_int64(g->ins, base + G_DIGEST, a->digest);
+            sqlite3_bind_text(g->ins, base + G_ROW, a->x.row, -1, SQLITE_STATIC);
+            sqlite3_bind_text(g->ins, base + G_CODE, a->x.code, -1, SQLITE_STATIC);
+            bind_text(g->ins, base + G_STRAND, a->x.strand);
+            sqlite3_bind_text(g->ins, base + G_CASE, a->case_ref, -1, SQLITE_STATIC);
+            bind_text(g->ins, base + G_RATING, a->x.rating);
+            bind_text(g->ins, base + G_TEXT, a->x.text);
+            bind_text(g->ins, base + G_ANSWER, a->x.answer);
         }
         rc = step_done(im, g->ins, err);
         if (rc == CC_OK && sqlite3_changes(im->st->db) != (int)n)
@@ -861,6 +855,14 @@ static int flush_answers(struct importer *im, struct cc_error *err)
             rc = cc_fail(err, CC_ESOFTWARE, "database: a new answer was not stored");
     }
     return rc;
+}
+
+/* Whether a case answer has the usual shape (struct answer_group). */
+static bool usual_shape(const struct stored_assessment *x)
+{
+    return !x->own_start && !x->own_end && !x->own_observed && x->code_given == NULL &&
+           !x->unmapped && x->unit_via == NULL && x->unit_id == x->ev->unit_id &&
+           x->framework && x->code && usual_identity(x);
 }
 
 /*
@@ -885,9 +887,14 @@ static int group_answer(struct importer *im, const struct stored_assessment *x, 
         seen_clear(g);
         g->ev = e;
     }
+    /* Once in the set, a key goes to the database before any later answer:
+     * in a group, or on its own after the group before it. */
     if (!x->ev->fresh || x->ev->interrupted || !im->assessments_private ||
-        g->seen_n >= GROUP_SEEN_MAX || !seen_add(g, (uint64_t)hash))
+        g->seen_n >= GROUP_SEEN_MAX || !seen_add(g, (uint64_t)hash) || !usual_shape(x))
         return flush_answers(im, err);
+    if (g->n > 0 && strcmp(g->rows[0].x.framework, x->framework) != 0 &&
+        (rc = flush_answers(im, err)) != CC_OK)
+        return rc;
     struct pending_answer *a = &g->rows[g->n++];
     a->x = *x;
     size_t n = strnlen(x->case_ref, sizeof a->case_ref - 1);

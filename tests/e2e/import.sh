@@ -143,6 +143,23 @@ is "$(sqlite3 -batch "$SCRATCH/drift.db" "SELECT group_concat(a.source_id || ' '
     "2 2 NULL 2021-08-02 2021-08-06, 1 1 '2021-07-05' 2021-07-05 2021-07-09" \
     "... moves the answer it gives again, and keeps the dropped one's dates as its source gave them"
 
+# Answers of the usual shape go in groups of 32, others on their own: mixed, in file order.
+{ echo "$ANS_HEAD"; awk 'BEGIN { for (i = 0; i < 100; i++) {
+    own = i % 40 == 39 ? "2021-07-06,2021-07-07" : ","
+    printf "M1,N54SOT,2021-07-05,2021-07-09,X%06d,Q%d,Q%d,%s,%s\n", 100 + int(i / 2), i % 2 + 1, i % 2 + 1, i % 3 ? "Y" : "N", own } }'; } \
+    >"$SCRATCH/mixed.csv"
+ok "100 answers, the 40th and 80th with a period of their own" answers "$SCRATCH/mixed.db" "$SCRATCH/mixed.csv"
+is "$(sqlite3 -batch "$SCRATCH/mixed.db" "SELECT count(*) || ' ' || group_concat(source_row, ',') FROM (SELECT source_row FROM case_answers ORDER BY id)")" \
+    "100 $(seq -s, 2 101)" "... all stored, in file order"
+is "$(sqlite3 -batch "$SCRATCH/mixed.db" "SELECT group_concat(source_row || ':' || period_start || '-' || period_end, ' ')
+        FROM (SELECT * FROM case_answers WHERE period_start IS NOT NULL ORDER BY id)")" \
+    "41:2021-07-06-2021-07-07 81:2021-07-06-2021-07-07" \
+    "... the periods of their own on those rows only"
+is "$(sqlite3 -batch "$SCRATCH/mixed.db" "SELECT count(*) || ' ' || count(a.identity) FROM case_answers_resolved r JOIN case_answers a ON a.id = r.id
+        WHERE r.identity = 'M1|case:' || a.case_ref || '|' || a.code
+        AND a.rating = CASE WHEN (CAST(a.source_row AS INTEGER) - 2) % 3 THEN 'Y' ELSE 'N' END")" "100 0" \
+    "... each with its usual key (not stored) and its rating"
+
 # ---------------------------------------------------------------- out:answer
 
 # out:answer(event, case, framework, code, rating, strand, text) stores exactly what the
