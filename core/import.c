@@ -32,6 +32,8 @@ struct event_ref {
     /* New in this import: its answers may go in groups (struct answer_group)
      * until they stop, as no earlier answer of it can be in the database. */
     bool fresh, interrupted;
+    const char *unit_type; /* its unit's, once asked (the resolver owns it) */
+    bool unit_type_known;
 };
 
 /* Case-level answers counted per event, unit, framework code and strand. */
@@ -115,7 +117,7 @@ struct importer {
     /* Aggregates of the event whose answers are streaming in (agg_ev), stored
      * when its answers stop: memory holds one event's, not a whole file's. */
     struct strmap agg_index;  /* aggregate key -> index into aggs */
-    int64_t agg_hint[16];     /* by code: the aggregate last counted into (checked) */
+    int64_t agg_hint[64];     /* by code: the aggregate last counted into (checked) */
     struct aggregate *aggs;
     size_t naggs, agg_ev;
     bool reaggregating;       /* re-counting reopened events from case_answers */
@@ -136,6 +138,13 @@ struct importer {
         struct band_result band;
     } memo[4];
     unsigned memo_next;
+    /* normaliser_code by framework, code and unit type: an export's answers
+     * cycle through a dozen codes. Direct-mapped by the code's text. */
+    struct code_memo {
+        char framework[48], code[24];
+        const char *unit_type;
+        const struct xw_code *code_ref;
+    } codes[64];
     struct unit_resolver units;
 
     struct strmap events;   /* canonical event key -> index in evs */
@@ -682,7 +691,7 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     }
     struct event_ref *ev = &im->evs[im->nevs];
     *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), xstrdup(key),
-                              "", "", false, false, im->n_new > before, false };
+                              "", "", false, false, im->n_new > before, false, NULL, false };
     date_format(e->started, ev->started_text);
     date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
@@ -993,7 +1002,7 @@ static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_
     int64_t idx;
     /* An event's answers cycle through its questions: a code's aggregate is
      * usually the one its last answer went to. */
-    size_t hint = ((uintptr_t)code >> 4) % (sizeof im->agg_hint / sizeof im->agg_hint[0]);
+    size_t hint = (size_t)(((uint64_t)(uintptr_t)code * 0x9E3779B97F4A7C15ULL) >> 58); /* of 64 */
 
     idx = im->agg_hint[hint];
     if (idx >= 0 && (size_t)idx < im->naggs) {
@@ -1046,6 +1055,39 @@ static const char *static_strand(const char *strand)
     return strand;
 }
 
+/* normaliser_code for a record of event ev stored as s, remembered (struct code_memo). */
+static const struct xw_code *map_code(struct importer *im, struct event_ref *ev,
+                                      const struct stored_assessment *s,
+                                      const struct claim_assessment *x, struct cc_error *err)
+{
+    const char *type;
+
+    if (s->unit_id != ev->unit_id) {
+        type = unit_type(&im->units, s->unit_id);
+    } else {
+        if (!ev->unit_type_known) {
+            ev->unit_type = unit_type(&im->units, ev->unit_id);
+            ev->unit_type_known = true;
+        }
+        type = ev->unit_type;
+    }
+    size_t nf = strlen(x->framework), nc = strlen(x->code);
+    uint64_t h = cc_hash64(x->code, nc);
+    struct code_memo *m = &im->codes[h % (sizeof im->codes / sizeof im->codes[0])];
+    if (m->code_ref && m->unit_type == type && strcmp(m->code, x->code) == 0 &&
+        strcmp(m->framework, x->framework) == 0)
+        return m->code_ref;
+    const struct xw_code *c = normaliser_code(im->norm, x->framework, x->code, type,
+                                              x->unmapped ? NULL : err);
+    if (c && nf < sizeof m->framework && nc < sizeof m->code) {
+        memcpy(m->framework, x->framework, nf + 1);
+        memcpy(m->code, x->code, nc + 1);
+        m->unit_type = type;
+        m->code_ref = c;
+    }
+    return c;
+}
+
 /* normaliser_band of a case answer with a rating, remembered (struct answer_memo). */
 static int classify_answer(struct importer *im, const struct claim_assessment *x,
                            const struct xw_code *code, struct band_result *band,
@@ -1091,8 +1133,7 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
         return rc;
     s.framework = x->framework;
     s.code = s.code_given = x->code;
-    code = normaliser_code(im->norm, x->framework, x->code, unit_type(&im->units, s.unit_id),
-                           x->unmapped ? NULL : err);
+    code = map_code(im, ev, &s, x, err);
     if (code == NULL) {
         if (!x->unmapped)
             return CC_EDATA;
