@@ -378,6 +378,9 @@ static const char *const migrations[] = {
     "  unit_via         TEXT,\n"
     "  retired_by       INTEGER REFERENCES sources(id)\n"
     ");\n"
+    "-- The index first: filled row by row in id order, not sorted in memory afterwards.\n"
+    "DROP INDEX case_answers_identity;\n"
+    "CREATE UNIQUE INDEX case_answers_identity ON case_answers_v5(event_id, identity_hash);\n"
     "INSERT INTO case_answers_v5(id, identity, identity_version, identity_hash, digest,\n"
     "    revision, source_id, source_row, event_id, unit_id, case_ref, framework, code,\n"
     "    code_given, unmapped, strand, period_start, period_end, observed_at, rating, answer,\n"
@@ -391,7 +394,6 @@ static const char *const migrations[] = {
     "  FROM case_answers a LEFT JOIN events e ON e.id = a.event_id;\n"
     "DROP TABLE case_answers;\n"
     "ALTER TABLE case_answers_v5 RENAME TO case_answers;\n"
-    "CREATE UNIQUE INDEX case_answers_identity ON case_answers(event_id, identity_hash);\n"
     "CREATE VIEW case_answers_resolved AS\n"
     "  SELECT a.id,\n"
     "    COALESCE(a.identity, e.identity || '|case:' || a.case_ref || '|' ||\n"
@@ -453,6 +455,8 @@ static int user_version(struct store *s)
     return v;
 }
 
+static int migrate_steps(struct store *s, int v, struct cc_error *err);
+
 static int migrate(struct store *s, struct cc_error *err)
 {
     int v = user_version(s);
@@ -480,6 +484,17 @@ static int migrate(struct store *s, struct cc_error *err)
             return cc_fail(err, CC_EDATA, "%s: has tables but is not a Concord database",
                            s->path);
     }
+    /* A migration may drop a large table, and SQLite keeps a dropping statement's
+     * journal in temp storage: in memory that was 300 MB for a million case answers
+     * (schema 5), in a file 20 MB. Memory again for what follows. */
+    store_exec(s, "PRAGMA temp_store = FILE", NULL);
+    int rc = migrate_steps(s, v, err);
+    store_exec(s, "PRAGMA temp_store = MEMORY", NULL);
+    return rc;
+}
+
+static int migrate_steps(struct store *s, int v, struct cc_error *err)
+{
     int rc = store_begin_write(s, 5, err);
     if (rc)
         return rc;
