@@ -43,6 +43,9 @@ struct claim_assessment {
     const char *text;
     bool unmapped;                     /* the plugin keeps a code no crosswalk knows */
     const char *row;
+    /* The identity hash of key, when the parse made it (0: the importer does):
+     * work moved off the writer, which an import waits for. */
+    int64_t key_hash;
 };
 
 struct claim_recommendation {

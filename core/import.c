@@ -62,6 +62,7 @@ struct stored_assessment {
     const char *band_basis, *answer, *level;
     bool unmapped, derived;
     bool own_start, own_end, own_observed; /* the source gave the date, not the event */
+    int64_t key_hash; /* identity_hash of key, or 0 */
 };
 
 /*
@@ -961,7 +962,10 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
 
     if (x->case_ref) {
         bool taken;
-        int rc = group_answer(im, x, digest, identity_hash(im->p->name, x->key), &taken, err);
+        /* The parse hashed the key it pseudonymised, the one stored here. */
+        int64_t hash = x->key_hash && im->assessments_private ? x->key_hash
+                                                              : identity_hash(im->p->name, x->key);
+        int rc = group_answer(im, x, digest, hash, &taken, err);
         if (rc != CC_OK || taken)
             return rc;
     }
@@ -1172,6 +1176,7 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.target = x->target;
     s.cases_applicable = x->cases_applicable;
     s.cases_sufficient = x->cases_sufficient;
+    s.key_hash = x->key_hash;
     s.own_start = x->period_start != CLAIM_NO_DATE;
     s.own_end = x->period_end != CLAIM_NO_DATE;
     s.own_observed = x->observed != CLAIM_NO_DATE;
@@ -1988,6 +1993,7 @@ static int record_assessment(void *ctx, const struct claim_assessment *a, struct
     c->strand = arena_memo(ip, 5, a->strand);
     c->rating = arena_memo(ip, 6, a->rating);
     c->text = arena_str(ip, text);
+    c->key_hash = ip->priv ? identity_hash(ip->plugin_name, c->key) : 0;
     return CC_OK;
 }
 
