@@ -444,8 +444,6 @@ static int raise_csv_error(lua_State *L, struct lua_source *src, const char *msg
     return raise_field(L, src, NULL, "%s%s", msg, hint);
 }
 
-/* Upvalues: 1 source, 2 generation, 3 header table or nil, 4 the reused row
- * table or nil. */
 /* Refills the reused row table (on the stack top) with the CSV row's nf fields,
  * setting only those that differ from the last row's. */
 static void reuse_fill(lua_State *L, struct lua_source *src, size_t nf)
@@ -478,6 +476,8 @@ static void reuse_fill(lua_State *L, struct lua_source *src, size_t nf)
     src->reuse_n = nf;
 }
 
+/* Upvalues: 1 source, 2 generation, 3 header table or nil, 4 the reused row
+ * table or nil. */
 static int csv_iter(lua_State *L)
 {
     struct lua_source *src = check_source(L, lua_upvalueindex(1));
@@ -1139,15 +1139,23 @@ static void set_row_for_messages(struct rec *r, const char *row)
         snprintf(r->src->rowtext, sizeof r->src->rowtext, "%s", row);
 }
 
-static struct rec rec_begin(lua_State *L, const char *what)
+/* The `out` an emitter was called on, which works only while parse() runs. */
+static struct lua_out *check_out(lua_State *L, const char *what)
 {
     struct lua_out *o = luaL_checkudata(L, 1, OUT_MT);
+
+    if (o->src->sink == NULL)
+        luaL_error(L, "out:%s is only available while parse() runs", what);
+    return o;
+}
+
+static struct rec rec_begin(lua_State *L, const char *what)
+{
+    struct lua_out *o = check_out(L, what);
     struct rec r = { .L = L, .src = o->src, .t = 2, .what = what };
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    if (o->src->sink == NULL)
-        luaL_error(L, "out:%s is only available while parse() runs", what);
     return r;
 }
 
@@ -1217,6 +1225,18 @@ static bool is_crn(const char *s)
     return true;
 }
 
+/* The record's case: a CRN, or NULL when absent and not required. */
+static const char *get_case(struct rec *r, bool required)
+{
+    const char *c = get_str(r, "case", required);
+
+    /* Never echo the value: a CRN is personal data, even a mistyped one. */
+    if (c && !is_crn(c))
+        raise_field(r->L, r->src, "case",
+                    "not a CRN (expected a capital letter and six digits; value withheld)");
+    return c;
+}
+
 static void get_period(struct rec *r, int32_t *start, int32_t *end)
 {
     lua_State *L = r->L;
@@ -1268,11 +1288,7 @@ static int out_assessment(lua_State *L)
     a.framework = get_str(&r, "framework", true);
     a.code = get_str(&r, "code", true);
     a.strand = get_enum(&r, "strand", false, strands);
-    a.case_ref = get_str(&r, "case", false);
-    /* Never echo the value: a CRN is personal data, even a mistyped one. */
-    if (a.case_ref && !is_crn(a.case_ref))
-        raise_field(L, r.src, "case",
-                    "not a CRN (expected a capital letter and six digits; value withheld)");
+    a.case_ref = get_case(&r, false);
     a.rating = get_str(&r, "rating", false);
     a.has_value = get_number(&r, "value", &a.value);
     a.has_target = get_number(&r, "target", &a.target);
@@ -1312,26 +1328,21 @@ static const char *const answer_fields[] = { "event", "case", "framework", "code
 
 static int out_answer(lua_State *L)
 {
-    struct lua_out *o = luaL_checkudata(L, 1, OUT_MT);
+    struct lua_out *o = check_out(L, "answer");
     struct rec r = { .L = L, .src = o->src, .what = "answer", .allowed = answer_fields,
-                     .nallowed = 7, .slots = 2 };
+                     .nallowed = (int)(sizeof answer_fields / sizeof answer_fields[0]) - 1,
+                     .slots = 2 };
     struct claim_assessment a = { 0 };
     struct cc_error err = { 0 };
     const char *why = NULL;
 
-    if (o->src->sink == NULL)
-        luaL_error(L, "out:answer is only available while parse() runs");
-    lua_settop(L, 8); /* absent arguments are nil slots */
+    lua_settop(L, r.slots + r.nallowed - 1); /* absent arguments are nil slots */
     if (!r.src->in_row)
         raise_field(L, r.src, NULL, "out:answer is for the row being read (outside a row, use "
                                     "out:assessment with at = ...)");
     a.row = r.src->rowtext;
     a.event = get_key(&r, "event", true, &r.src->event_key);
-    a.case_ref = get_str(&r, "case", true);
-    /* Never echo the value: a CRN is personal data, even a mistyped one. */
-    if (!is_crn(a.case_ref))
-        raise_field(L, r.src, "case",
-                    "not a CRN (expected a capital letter and six digits; value withheld)");
+    a.case_ref = get_case(&r, true);
     a.framework = get_str(&r, "framework", true);
     a.code = get_str(&r, "code", true);
     a.rating = get_str(&r, "rating", true);
