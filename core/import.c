@@ -32,8 +32,7 @@ struct event_ref {
     /* New in this import: its answers may go in groups (struct answer_group)
      * until they stop, as no earlier answer of it can be in the database. */
     bool fresh, interrupted;
-    const char *unit_type; /* its unit's, once asked (the resolver owns it) */
-    bool unit_type_known;
+    const char *unit_type; /* its unit's (the resolver owns it) */
 };
 
 /* Case-level answers counted per event, unit, framework code and strand. */
@@ -85,7 +84,6 @@ enum { GROUP_ROWS = 32, GROUP_COLS = 9, GROUP_SEEN_MAX = 1 << 16 };
 
 struct pending_answer {
     struct stored_assessment x; /* pointing into the batch being replayed */
-    char case_ref[PRIVACY_REF_SIZE];
     int64_t digest, hash;
 };
 
@@ -505,23 +503,29 @@ static int64_t identity_hash(const char *plugin, const char *key)
     return (int64_t)h;
 }
 
+/* Binds a record to the insert of its table (ins_sql). */
+static void bind_insert(struct importer *im, sqlite3_stmt *ins, const char *key, int64_t hash,
+                        int64_t digest, const char *row, bind_fn bind, const void *rec)
+{
+    bind_common(im, ins, key, digest, row);
+    bind(im, ins, rec);
+    sqlite3_bind_int64(ins, 39, hash);
+}
+
 /*
  * Stores one record: inserts it, or when its identity exists, updates it
  * (changed) or only re-links it to this source version (unchanged). Binding
  * happens once on the common path (a new record); the update binds again
- * only when it runs.
+ * only when it runs. hash is identity_hash(plugin, key), which the caller has.
  */
-static int upsert(struct importer *im, int t, const char *key, int64_t digest, const char *row,
-                  bind_fn bind, const void *rec, int64_t event_id, int64_t *id,
+static int upsert(struct importer *im, int t, const char *key, int64_t hash, int64_t digest,
+                  const char *row, bind_fn bind, const void *rec, int64_t event_id, int64_t *id,
                   struct cc_error *err)
 {
     sqlite3_stmt *ins = im->ins[t];
-    int64_t hash = identity_hash(im->p->name, key);
     int rc;
 
-    bind_common(im, ins, key, digest, row);
-    bind(im, ins, rec);
-    sqlite3_bind_int64(ins, 39, hash);
+    bind_insert(im, ins, key, hash, digest, row, bind, rec);
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (rc != SQLITE_DONE)
@@ -675,15 +679,16 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
      * dates (NULL) keep the ones they had. Those this file gives again are
      * updated to its new dates; the others (another source's, or ones this
      * version dropped) stay as their sources said, as before schema 5. */
+    int64_t hash = identity_hash(im->p->name, key);
     bind_date(im->freeze_dates, 2, e->started);
     bind_date(im->freeze_dates, 3, e->ended);
-    sqlite3_bind_int64(im->freeze_dates, 1, identity_hash(im->p->name, key));
+    sqlite3_bind_int64(im->freeze_dates, 1, hash);
     rc = step_done(im, im->freeze_dates, err);
     if (rc)
         return rc;
     struct event_row r = { e, unit_id, via, title };
     long before = im->n_new;
-    rc = upsert(im, T_EVENT, key, digest, e->row, bind_event, &r, 0, &id, err);
+    rc = upsert(im, T_EVENT, key, hash, digest, e->row, bind_event, &r, 0, &id, err);
     if (rc)
         return rc;
     if (im->nevs == im->capevs) {
@@ -692,7 +697,8 @@ static int sink_event(void *ctx, const struct claim_event *e, struct cc_error *e
     }
     struct event_ref *ev = &im->evs[im->nevs];
     *ev = (struct event_ref){ id, unit_id, e->started, e->ended, xstrdup(e->key), xstrdup(key),
-                              "", "", false, false, im->n_new > before, false, NULL, false };
+                              "", "", false, false, im->n_new > before, false,
+                              unit_type(&im->units, unit_id) };
     date_format(e->started, ev->started_text);
     date_format(e->ended, ev->ended_text);
     strmap_put(&im->events, e->key, strlen(e->key), (int64_t)im->nevs);
@@ -844,25 +850,24 @@ static int flush_answers(struct importer *im, struct cc_error *err)
             sqlite3_bind_text(g->ins, base + G_ROW, a->x.row, -1, SQLITE_STATIC);
             sqlite3_bind_text(g->ins, base + G_CODE, a->x.code, -1, SQLITE_STATIC);
             bind_text(g->ins, base + G_STRAND, a->x.strand);
-            sqlite3_bind_text(g->ins, base + G_CASE, a->case_ref, -1, SQLITE_STATIC);
+            sqlite3_bind_text(g->ins, base + G_CASE, a->x.case_ref, -1, SQLITE_STATIC);
             bind_text(g->ins, base + G_RATING, a->x.rating);
             bind_text(g->ins, base + G_TEXT, a->x.text);
             bind_text(g->ins, base + G_ANSWER, a->x.answer);
         }
         rc = step_done(im, g->ins, err);
         if (rc == CC_OK && sqlite3_changes(im->st->db) != (int)n)
-            rc = cc_fail(err, CC_ESOFTWARE, "database: a group of new answers was not stored whole");
+            rc = cc_fail(err, CC_ESOFTWARE,
+                         "database: a group of new answers was not stored whole; please report this");
         return rc;
     }
     sqlite3_stmt *ins = im->ins[T_CASE];
     for (size_t r = 0; r < n && rc == CC_OK; r++) {
         const struct pending_answer *a = &g->rows[r];
-        bind_common(im, ins, a->x.key, a->digest, a->x.row);
-        bind_assessment(im, ins, &a->x);
-        sqlite3_bind_int64(ins, 39, a->hash);
+        bind_insert(im, ins, a->x.key, a->hash, a->digest, a->x.row, bind_assessment, &a->x);
         rc = step_done(im, ins, err);
         if (rc == CC_OK && sqlite3_changes(im->st->db) != 1)
-            rc = cc_fail(err, CC_ESOFTWARE, "database: a new answer was not stored");
+            rc = cc_fail(err, CC_ESOFTWARE, "database: a new answer was not stored; please report this");
     }
     return rc;
 }
@@ -907,10 +912,6 @@ static int group_answer(struct importer *im, const struct stored_assessment *x, 
         return rc;
     struct pending_answer *a = &g->rows[g->n++];
     a->x = *x;
-    size_t n = strnlen(x->case_ref, sizeof a->case_ref - 1);
-    memcpy(a->case_ref, x->case_ref, n); /* no snprintf: a million times it shows */
-    a->case_ref[n] = '\0';
-    a->x.case_ref = a->case_ref;
     a->digest = digest;
     a->hash = hash;
     *taken = true;
@@ -960,17 +961,17 @@ static int store_assessment(struct importer *im, const struct stored_assessment 
         digest_add_num(&h, x->own_start | x->own_end << 1 | x->own_observed << 2);
     int64_t digest = (int64_t)h;
 
+    /* The parse hashed the key it pseudonymised, the one stored here. */
+    int64_t hash = x->key_hash && im->assessments_private ? x->key_hash
+                                                          : identity_hash(im->p->name, x->key);
     if (x->case_ref) {
         bool taken;
-        /* The parse hashed the key it pseudonymised, the one stored here. */
-        int64_t hash = x->key_hash && im->assessments_private ? x->key_hash
-                                                              : identity_hash(im->p->name, x->key);
         int rc = group_answer(im, x, digest, hash, &taken, err);
         if (rc != CC_OK || taken)
             return rc;
     }
-    return upsert(im, x->case_ref ? T_CASE : T_ASSESSMENT, x->key, digest, x->row, bind_assessment,
-                  x, x->ev->id, &id, err);
+    return upsert(im, x->case_ref ? T_CASE : T_ASSESSMENT, x->key, hash, digest, x->row,
+                  bind_assessment, x, x->ev->id, &id, err);
 }
 
 static const char *const answer_names[] = { NULL, "sufficient", "insufficient",
@@ -1020,7 +1021,7 @@ static int count_answer(struct importer *im, struct event_ref *ev, int64_t unit_
     k.unit_id = unit_id;
     k.code = code;
     if (strand)
-        memcpy(k.strand, strand, strnlen(strand, sizeof k.strand - 1));
+        cc_strlcpy(k.strand, strand, sizeof k.strand);
     if (!strmap_get(&im->agg_index, (const char *)&k, sizeof k, &idx)) {
         idx = (int64_t)im->naggs;
         im->aggs = xrealloc(im->aggs, (im->naggs + 1) * sizeof *im->aggs);
@@ -1064,17 +1065,8 @@ static const struct xw_code *map_code(struct importer *im, struct event_ref *ev,
                                       const struct stored_assessment *s,
                                       const struct claim_assessment *x, struct cc_error *err)
 {
-    const char *type;
-
-    if (s->unit_id != ev->unit_id) {
-        type = unit_type(&im->units, s->unit_id);
-    } else {
-        if (!ev->unit_type_known) {
-            ev->unit_type = unit_type(&im->units, ev->unit_id);
-            ev->unit_type_known = true;
-        }
-        type = ev->unit_type;
-    }
+    const char *type =
+        s->unit_id == ev->unit_id ? ev->unit_type : unit_type(&im->units, s->unit_id);
     size_t nf = strlen(x->framework), nc = strlen(x->code);
     uint64_t h = cc_hash64(x->code, nc);
     struct code_memo *m = &im->codes[h % (sizeof im->codes / sizeof im->codes[0])];
@@ -1159,15 +1151,13 @@ static int sink_assessment(void *ctx, const struct claim_assessment *x, struct c
     s.answer = answer_names[band.answer];
     s.level = x->case_ref ? "CASE" : "UNIT";
     char ref[PRIVACY_REF_SIZE];
-    if (x->case_ref) {
-        /* A copy: the bounded cache may be emptied while this record is stored. */
-        const char *r = im->assessments_private
-                            ? x->case_ref
-                            : case_ref(&im->ps, x->case_ref, strlen(x->case_ref));
-        size_t n = strnlen(r, sizeof ref - 1);
-        memcpy(ref, r, n);
-        ref[n] = '\0';
-        s.case_ref = ref;
+    if (x->case_ref && im->assessments_private) {
+        s.case_ref = x->case_ref; /* the parse's pseudonym, kept with its batch */
+    } else if (x->case_ref) {
+        /* A copy: the bounded cache may be emptied while this record is stored
+         * (never grouped: grouping needs the parse's pseudonyms). */
+        s.case_ref = cc_strlcpy(ref, case_ref(&im->ps, x->case_ref, strlen(x->case_ref)),
+                                sizeof ref);
     }
     s.rating = x->rating;
     s.has_value = x->has_value;
@@ -1406,8 +1396,8 @@ static int sink_recommendation(void *ctx, const struct claim_recommendation *x,
     int64_t digest = (int64_t)h;
 
     struct rec_row r = { x, ev->id, unit_id, via, text };
-    return upsert(im, T_RECOMMENDATION, key, digest, x->row, bind_recommendation, &r, 0, &id,
-                  err);
+    return upsert(im, T_RECOMMENDATION, key, identity_hash(im->p->name, key), digest, x->row,
+                  bind_recommendation, &r, 0, &id, err);
 }
 
 static int sink_unit(void *ctx, const struct claim_unit *u, struct cc_error *err)

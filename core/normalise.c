@@ -909,9 +909,7 @@ int normaliser_band(const struct normaliser *n, const char *body, const char *fr
                            a->rating, s->name, s->listing);
         r->answer = (enum answer_class)v;
         /* Once per case answer (a million in a large audit export): no printf. */
-        size_t len = strnlen(s->name, sizeof r->basis - 1);
-        memcpy(r->basis, s->name, len);
-        r->basis[len] = '\0';
+        cc_strlcpy(r->basis, s->name, sizeof r->basis);
         return CC_OK;
     }
     if (a->rating) {

@@ -79,6 +79,15 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+char *cc_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return dst;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     char *d = xmalloc(n + 1);

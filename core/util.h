@@ -64,6 +64,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/** Copies src into dst (size bytes), truncating, always NUL-terminated: for hot
+ * paths where snprintf's formatting costs more than the copy. Returns dst. */
+char *cc_strlcpy(char *dst, const char *src, size_t size);
 
 /**
  * A string -> int64 map with open addressing. Keys are copied. Used for
